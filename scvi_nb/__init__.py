@@ -1,1 +1,11 @@
 __version__ = "0.1.0"
+
+__all__ = ["SCVI"]
+
+
+def __getattr__(name):
+    # `scvi_nb.SCVI` without importing torch, Lightning and Pyro on `import scvi_nb` (nbdev owns only __version__ here)
+    if name == "SCVI":
+        from .api import SCVI
+        return SCVI
+    raise AttributeError(f"module 'scvi_nb' has no attribute {name!r}")

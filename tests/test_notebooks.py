@@ -7,11 +7,17 @@ import os
 from pathlib import Path
 
 import pytest
+import torch
 from nbdev.config import get_config
 from nbdev.test import test_nb as _run_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
 NBS = ROOT / "nbs"
+
+# Torch's intra-op threads busy-wait: more threads than free cores slows every op by orders of magnitude (measured
+# 0.28 s vs 68 s for one Cortex epoch with 2 threads while another process held a core). One thread per test
+# process unless SCVI_NB_THREADS says otherwise.
+torch.set_num_threads(int(os.environ.get("SCVI_NB_THREADS", "1")))
 
 
 def _notebooks():
