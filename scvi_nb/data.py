@@ -333,6 +333,7 @@ class IndexLoader:
         "The epoch whose permutation the next pass uses."
         self.epoch = int(epoch)
 
+
     def _bounds(self):
         "(start, stop) of each batch."
         n, bs = len(self.indices), self.batch_size
@@ -344,12 +345,13 @@ class IndexLoader:
     def __len__(self): return len(self._bounds())
 
     def __iter__(self):
+        # a generator: the permutation is drawn at the first batch, after a training callback may have set the epoch
         order = self.indices
         if self.shuffle:
             g = torch.Generator().manual_seed(self.seed + self.epoch)
             order = order[torch.randperm(len(order), generator=g)]
         self.epoch += 1
-        return (self.data.fetch(order[s:e]) for s, e in self._bounds())
+        for s, e in self._bounds(): yield self.data.fetch(order[s:e])
 
 # %% ../nbs/01_data.ipynb #cdf81a42
 class ScviDataModule(pl.LightningDataModule):
@@ -377,16 +379,24 @@ class ScviDataModule(pl.LightningDataModule):
         n_train = min(n, max(1, int(round(self.train_size * n))))
         self.train_idx, self.val_idx = np.sort(perm[:n_train]), np.sort(perm[n_train:])
 
+    def _shard(self, idx):
+        "Under DDP (a trainer with world_size > 1), this process's equal share of `idx`; else `idx`"
+        tr = getattr(self, "trainer", None)
+        ws = getattr(tr, "world_size", 1) or 1
+        if ws <= 1: return idx
+        n = len(idx) // ws   # equal shares, so every process runs the same number of steps
+        return idx[tr.global_rank::ws][:n]
+
     def train_dataloader(self):
         self.setup()
         if self._train_loader is None:
-            self._train_loader = IndexLoader(self.data, self.train_idx, self.batch_size, shuffle=True, seed=self.seed)
+            self._train_loader = IndexLoader(self.data, self._shard(self.train_idx), self.batch_size, shuffle=True, seed=self.seed)
         return self._train_loader
 
     def val_dataloader(self):
         self.setup()
         if len(self.val_idx) == 0: return []
-        return IndexLoader(self.data, self.val_idx, self.batch_size, shuffle=False)
+        return IndexLoader(self.data, self._shard(self.val_idx), self.batch_size, shuffle=False)
 
     def predict_loader(self, indices=None, # cells to visit, in this order; None: all cells in order
                        batch_size:int=1024):
