@@ -278,7 +278,7 @@ class CountTensors:
         if self.is_dense:
             Xd = X.toarray().astype(np.float32, copy=False) if sp.issparse(X) else np.array(X, dtype=np.float32)
             self.X = torch.from_numpy(Xd).to(self.device)
-        else: self.X = sp.csr_matrix(X, dtype=np.float32)
+        else: self.X = X if sp.isspmatrix_csr(X) or isinstance(X, sp.csr_array) else sp.csr_matrix(X)   # no copy of a CSR input: rows are cast per batch
         self.batch = torch.from_numpy(batch).to(self.device)
         self.labels = None
         if labels is not None:
@@ -296,7 +296,7 @@ class CountTensors:
         idx = _as_index(idx)
         on_dev = idx.to(self.device)
         if self.is_dense: x = self.X.index_select(0, on_dev)
-        else: x = torch.from_numpy(self.X[idx.numpy()].toarray()).to(self.device)
+        else: x = torch.from_numpy(self.X[idx.numpy()].toarray().astype(np.float32, copy=False)).to(self.device)
         out = dict(x=x, batch=self.batch.index_select(0, on_dev), idx=on_dev)
         if self.labels is not None: out["label"] = self.labels.index_select(0, on_dev)
         return out
