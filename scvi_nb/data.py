@@ -105,6 +105,20 @@ def _library_prior(log_totals, codes, n_batch):
     return means, varis
 
 # %% ../nbs/01_data.ipynb #a1fd74b9
+def _as_str(col, key):
+    "The values of obs column `key` as strings; ValueError if they cannot be, or if different values print alike (1 and '1')"
+    try: s = col.astype(str)
+    except (TypeError, ValueError) as e:
+        raise ValueError(f"adata.obs['{key}'] holds values that cannot serve as category names ({e}); "
+                         f"convert the column to strings, e.g. adata.obs['{key}'] = adata.obs['{key}'].map(str)") from None
+    raw = col.cat.categories if isinstance(col.dtype, pd.CategoricalDtype) else pd.unique(col.to_numpy(dtype=object))
+    names = [str(v) for v in raw]
+    if len(set(names)) < len(names):
+        dup = sorted({n for n in names if names.count(n) > 1})
+        raise ValueError(f"adata.obs['{key}'] has different values that print the same ({dup[:5]}, e.g. 1 and '1'); "
+                         "they would be merged: make the column strings first")
+    return s
+
 def _obs_values(adata, key, what):
     "`adata.obs[key]` as strings; ValueError if the column is missing or has missing values."
     if key not in adata.obs.columns:
@@ -114,12 +128,12 @@ def _obs_values(adata, key, what):
     if n_na:
         raise ValueError(f"adata.obs['{key}'] has {n_na} missing values ({what}); "
                          "fill them (e.g. with 'unknown') or remove those cells")
-    return col.astype(str).to_numpy()
+    return _as_str(col, key).to_numpy()
 
 def _categories(adata, key):
     "The categories present in `adata.obs[key]`: in the categorical's order if it is one, else sorted as strings."
     col = adata.obs[key]
-    present = set(col.astype(str))
+    present = set(_as_str(col, key))
     if isinstance(col.dtype, pd.CategoricalDtype):
         return [str(c) for c in col.cat.categories if str(c) in present]
     return sorted(present)
@@ -228,6 +242,9 @@ def setup_anndata(adata:ad.AnnData, # the data set (not modified)
                  ) -> Registry:
     "Validate the counts and record what a model needs to know about them."
     validate_counts(adata, layer)
+    if adata.n_obs < 2:
+        raise ValueError(f"adata has {adata.n_obs} cell; scVI needs at least 2 cells to train (the library prior and "
+                         "BatchNorm are estimated across cells)")
     X, name = get_counts(adata, layer), _counts_name(layer)
     genes = [str(g) for g in adata.var_names]
     if len(set(genes)) < len(genes):
