@@ -1,0 +1,154 @@
+"""Make the benchmark's shared inputs: one h5ad per dataset and one train / validation split.
+
+Both runners read exactly these files, so both libraries see the same cells, genes and split.
+
+    python benchmarks/prepare.py --datasets pbmc3k cortex synthetic
+
+Writes to benchmarks/results/ (git-ignored): {dataset}.h5ad (raw counts in X as CSR,
+ground-truth labels in obs['cell_type']), {dataset}_train_idx.npy, {dataset}_val_idx.npy and
+prepare_manifest.json (how each input was made).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import DATASETS, LABELS_KEY, RESULTS, data_paths, write_json  # noqa: E402
+
+os.environ.setdefault("SCVI_NB_DATA", "/work/shared/datasets")
+N_HVG = 2000
+SYNTH = dict(n_cells=3000, n_genes=558, n_batches=1, n_types=5, seed=0)
+
+
+def _raw_file(name: str) -> Path:
+    return Path(os.environ["SCVI_NB_DATA"]) / name
+
+
+def _pbmc3k():
+    "PBMC 3k, the 2,638 labelled cells, 2,000 HVG by seurat_v3 on raw counts."
+    import scanpy as sc
+    note = {}
+    try:
+        from scvi_nb.data import load_pbmc3k
+        adata = load_pbmc3k()
+        note["loader"] = "scvi_nb.data.load_pbmc3k()"
+    except ImportError as e:  # scvi_nb.data not exported yet: read the file the loader reads
+        import anndata as ad
+        adata = ad.read_h5ad(_raw_file("pbmc3k_raw_counts.h5ad"))
+        note["loader"] = f"anndata.read_h5ad (scvi_nb.data unavailable: {e})"
+    if "labeled" in adata.obs:
+        adata = adata[adata.obs["labeled"].astype(bool).values].copy()
+    note["cells_labelled"] = int(adata.n_obs)
+    if adata.n_vars > N_HVG:
+        sc.pp.filter_genes(adata, min_cells=1)
+        try:
+            import skmisc  # noqa: F401  (seurat_v3 needs its loess)
+            sc.pp.highly_variable_genes(adata, flavor="seurat_v3", n_top_genes=N_HVG, subset=True)
+            note["hvg"] = f"scanpy seurat_v3, {N_HVG} genes, on raw counts"
+        except ImportError:
+            tmp = adata.copy()
+            sc.pp.normalize_total(tmp, target_sum=1e4)
+            sc.pp.log1p(tmp)
+            sc.pp.highly_variable_genes(tmp, flavor="seurat", n_top_genes=N_HVG)
+            adata = adata[:, tmp.var["highly_variable"].values].copy()
+            note["hvg"] = f"FALLBACK scanpy seurat (log-normalised), {N_HVG} genes: scikit-misc missing"
+    else:
+        note["hvg"] = f"none: the loader already returned {adata.n_vars} genes"
+    return adata, note
+
+
+def _cortex():
+    "Cortex, 3,005 cells, the 558-gene stand-in chosen by scvi_nb.data.load_cortex."
+    try:
+        from scvi_nb.data import load_cortex
+        return load_cortex(n_genes=558), {"loader": "scvi_nb.data.load_cortex(n_genes=558)"}
+    except ImportError as e:
+        import anndata as ad
+        a = ad.read_h5ad(_raw_file("cortex_zeisel2015_raw_counts.h5ad"))
+        a = a[:, a.var["top558_std_within_these_4000"].astype(bool).values].copy()
+        return a, {"loader": f"anndata.read_h5ad + var['top558_std_within_these_4000'] "
+                             f"(scvi_nb.data unavailable: {e})"}
+
+
+def _synthetic():
+    "3,000 x 558 counts from scvi_nb's own generative model (one batch), labels = true types."
+    from scvi_nb.data import synthetic
+    a = synthetic(**SYNTH)
+    note = {"loader": f"scvi_nb.data.synthetic(**{SYNTH})"}
+    if LABELS_KEY not in a.obs:
+        for k in ("cell_type", "type", "labels", "label", "true_type"):
+            if k in a.obs:
+                a.obs[LABELS_KEY] = a.obs[k].astype(str).astype("category")
+                note["labels_from"] = f"obs['{k}']"
+                break
+        else:
+            raise ValueError(f"synthetic() returned obs columns {list(a.obs)}; none holds the true "
+                             f"cell type: update prepare._synthetic")
+    return a, note
+
+
+LOADERS = dict(pbmc3k=_pbmc3k, cortex=_cortex, synthetic=_synthetic)
+
+
+def _clean(adata, note):
+    "Raw int counts in X as float32 CSR, labels as str categories, nothing else the runners could trip on."
+    import anndata as ad
+    import scipy.sparse as sp
+    X = adata.X if sp.issparse(adata.X) else sp.csr_matrix(adata.X)
+    X = sp.csr_matrix(X, dtype=np.float32)
+    if X.nnz and (X.data.min() < 0 or not np.allclose(X.data, np.round(X.data))):
+        raise ValueError("X is not raw counts")
+    labels = adata.obs[LABELS_KEY].astype(str).values
+    out = ad.AnnData(X=X, obs={LABELS_KEY: labels}, var={"gene": adata.var_names.astype(str)})
+    out.obs_names, out.var_names = adata.obs_names.astype(str), adata.var_names.astype(str)
+    out.obs[LABELS_KEY] = out.obs[LABELS_KEY].astype("category")
+    note.update(n_cells=int(out.n_obs), n_genes=int(out.n_vars),
+                n_types=int(out.obs[LABELS_KEY].nunique()),
+                cells_per_type=out.obs[LABELS_KEY].value_counts().to_dict())
+    return out
+
+
+def split(n: int, train_size: float = 0.9, seed: int = 0):
+    """A seeded 90/10 split: round(0.9 n) training cells, the rest validation (sorted indices).
+
+    The same rule as scvi_nb's own ScviDataModule(seed=0, train_size=0.9), so scvi_nb's default split
+    is this one too; the runners check the split each library actually used."""
+    perm = np.random.default_rng(seed).permutation(n)
+    n_train = min(n, max(1, int(round(train_size * n))))
+    return np.sort(perm[:n_train]), np.sort(perm[n_train:])
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--datasets", nargs="+", default=list(DATASETS), choices=DATASETS)
+    ap.add_argument("--force", action="store_true", help="remake inputs that already exist")
+    args = ap.parse_args(argv)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    manifest_path = RESULTS / "prepare_manifest.json"
+    import json
+    manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
+    for ds in args.datasets:
+        p = data_paths(ds)
+        if not args.force and all(v.exists() for v in p.values()):
+            print(f"{ds}: inputs exist, keeping them (--force to remake)")
+            continue
+        adata, note = LOADERS[ds]()
+        adata = _clean(adata, note)
+        train, val = split(adata.n_obs)
+        note.update(n_train=len(train), n_val=len(val), split="numpy default_rng(0) permutation, round(0.9 n) train")
+        adata.write_h5ad(p["h5ad"], compression="gzip")
+        np.save(p["train"], train)
+        np.save(p["val"], val)
+        manifest[ds] = note
+        print(f"{ds}: {adata.n_obs} cells x {adata.n_vars} genes, {note['n_types']} types, "
+              f"{len(train)} train / {len(val)} val; {note['loader']}; {note.get('hvg', '')}")
+    write_json(manifest, manifest_path)
+
+
+if __name__ == "__main__":
+    main()

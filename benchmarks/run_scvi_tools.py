@@ -1,0 +1,116 @@
+"""Train scvi-tools' SCVI on a prepared dataset and write its benchmark JSON.
+
+Run with the benchmark's own interpreter (scvi-tools is never a dependency of scvi_nb):
+
+    benchmarks/.venv-scvi/bin/python benchmarks/run_scvi_tools.py --dataset cortex --epochs 400
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import (ARCH, LABELS_KEY, N_THREADS, TRAIN, as_elbo, clustering_scores,  # noqa: E402
+                     env_info, load_inputs, peak_rss_mb, result_path, write_json)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--dataset", required=True)
+    ap.add_argument("--epochs", type=int, default=400)
+    ap.add_argument("--out", type=Path, default=None)
+    args = ap.parse_args(argv)
+
+    import torch
+    torch.set_num_threads(N_THREADS)
+    import lightning.pytorch as pl
+    import scvi
+    warnings.filterwarnings("ignore", category=UserWarning)
+    scvi.settings.seed = TRAIN["seed"]
+    scvi.settings.num_threads = N_THREADS
+    scvi.settings.dl_num_workers = 0
+
+    adata, train_idx, val_idx = load_inputs(args.dataset)
+    rss_after_load = peak_rss_mb()
+    scvi.model.SCVI.setup_anndata(adata)  # no batch, no labels: same as scvi_nb.SCVI(adata)
+    model = scvi.model.SCVI(
+        adata, n_latent=ARCH["n_latent"], n_hidden=ARCH["n_hidden"], n_layers=ARCH["n_layers"],
+        dropout_rate=ARCH["dropout_rate"], gene_likelihood=ARCH["likelihood"],
+        dispersion=ARCH["dispersion"], use_observed_lib_size=ARCH["library"] == "observed")
+
+    class EpochClock(pl.Callback):
+        """Wall time at the end of each training epoch (after its validation pass), from Lightning's
+        on_train_start (the same origin as scvi_nb's history['time'])."""
+        def __init__(self, t0): self.t0, self.times = t0, []
+        def on_train_start(self, trainer, module): self.t0 = time.perf_counter()
+        def on_train_epoch_end(self, trainer, module): self.times.append(time.perf_counter() - self.t0)
+
+    load_before = os.getloadavg()
+    c0, t0 = time.process_time(), time.perf_counter()
+    clock = EpochClock(t0)
+    model.train(
+        max_epochs=args.epochs, accelerator="cpu", devices=1, batch_size=TRAIN["batch_size"],
+        early_stopping=TRAIN["early_stopping"],
+        datasplitter_kwargs=dict(external_indexing=[train_idx, val_idx, np.array([], dtype=np.int64)]),
+        plan_kwargs=dict(lr=TRAIN["lr"], n_epochs_kl_warmup=TRAIN["n_epochs_kl_warmup"]),
+        enable_progress_bar=False, enable_checkpointing=False, callbacks=[clock],
+        check_val_every_n_epoch=1,  # validation ELBO every epoch (scvi-tools skips it without early stopping)
+        default_root_dir=tempfile.mkdtemp(prefix="scvi_tools_bench_"))
+    train_s, train_cpu_s = time.perf_counter() - t0, time.process_time() - c0
+    load_after = os.getloadavg()
+
+    # the split scvi-tools actually used must be ours
+    used_train = getattr(model, "train_indices", None)
+    used_val = getattr(model, "validation_indices", None)
+    split_ok = (used_train is not None and np.array_equal(np.sort(used_train), train_idx)
+                and np.array_equal(np.sort(used_val), val_idx))
+
+    h = model.history
+    epochs_run = len(h["elbo_validation"]) if "elbo_validation" in h else None
+    # scvi-tools logs the validation loss (negative ELBO per cell, positive); report it as an ELBO
+    val_curve = [as_elbo(v)[0] for v in h["elbo_validation"].iloc[:, 0].to_numpy()] if epochs_run else []
+    train_curve = h["train_loss_epoch"].iloc[:, 0].tolist() if "train_loss_epoch" in h else []  # KL-weighted loss
+    elbo_train = h["elbo_train"].iloc[:, 0].tolist() if "elbo_train" in h else []  # -ELBO, full KL
+    kl_curve = h["kl_weight"].iloc[:, 0].tolist() if "kl_weight" in h else []
+
+    t1 = time.perf_counter()
+    raw_elbo = model.get_elbo(indices=val_idx)
+    raw_elbo = float(raw_elbo.item() if hasattr(raw_elbo, "item") else raw_elbo)
+    elbo, flipped = as_elbo(raw_elbo)
+    latent = model.get_latent_representation()  # posterior means, all cells
+    eval_s = time.perf_counter() - t1
+    scores = clustering_scores(latent, adata.obs[LABELS_KEY].values, seed=TRAIN["seed"])
+
+    n_train = len(train_idx)
+    out = dict(
+        library="scvi-tools", version=scvi.__version__, dataset=args.dataset,
+        n_cells=adata.n_obs, n_genes=adata.n_vars, n_train=n_train, n_val=len(val_idx),
+        split_is_ours=bool(split_ok), epochs=args.epochs, epochs_run=epochs_run,
+        train_seconds=train_s, seconds_per_epoch=train_s / args.epochs,
+        cells_per_second=n_train * args.epochs / train_s, train_cpu_seconds=train_cpu_s,
+        loadavg_before=load_before, loadavg_after=load_after, eval_seconds=eval_s,
+        heldout_elbo=elbo, heldout_elbo_raw=raw_elbo, heldout_elbo_sign_flipped=flipped,
+        heldout_elbo_source="model.get_elbo(indices=val_idx)  (1.4.2 returns -compute_elbo, i.e. the ELBO)",
+        final_val_elbo_curve=val_curve[-1] if val_curve else None,
+        **scores, peak_rss_mb=peak_rss_mb(), rss_after_load_mb=rss_after_load,
+        timeline=dict(epoch=list(range(len(val_curve))), time=clock.times[:len(val_curve)],
+                      elbo_validation=val_curve, train_loss=train_curve, neg_elbo_train=elbo_train,
+                      kl_weight=kl_curve),
+        settings=dict(ARCH, **TRAIN, accelerator="cpu", threads=N_THREADS,
+                      adam="scvi-tools default: Adam(lr, eps=0.01, weight_decay=1e-6)"),
+        env=env_info(),
+    )
+    write_json(out, args.out or result_path(args.dataset, "scvi-tools", args.epochs))
+    print(f"scvi-tools {args.dataset}: {train_s:.1f}s ({train_s / args.epochs:.3f} s/epoch), "
+          f"held-out ELBO {elbo:.2f}, ARI {scores['ari']:.3f} NMI {scores['nmi']:.3f} ASW {scores['asw']:.3f}")
+
+
+if __name__ == "__main__":
+    main()
