@@ -112,6 +112,19 @@ class _LogNB(torch.autograd.Function):
         return None, grad_mu, grad_theta
 
 # %% ../nbs/00_distributions.ipynb #1384f7ae
+class _LogNB0(torch.autograd.Function):
+    "log NB(0; μ, θ) = -θ log1p(μ/θ), with the accurate θ-derivative of `_LogNB`."
+    @staticmethod
+    def forward(ctx, mu, theta):
+        ctx.save_for_backward(mu, theta)
+        return -theta * torch.log1p(mu / theta)
+
+    @staticmethod
+    def backward(ctx, grad):
+        mu, theta = ctx.saved_tensors
+        s = theta + mu
+        return -grad * theta / s, grad * _log1pmx(-mu / s, torch.log(theta / s))
+
 def log_nb_positive(
     x:Tensor,        # counts y ≥ 0, broadcastable with `mu` and `theta`
     mu:Tensor,       # mean μ ≥ 0
@@ -122,7 +135,14 @@ def log_nb_positive(
     mu, theta = torch.as_tensor(mu), torch.as_tensor(theta)
     dtype = torch.promote_types(torch.promote_types(mu.dtype, theta.dtype), torch.float32)
     x = torch.as_tensor(x, device=mu.device).to(dtype)
-    return _LogNB.apply(x, mu.to(dtype).clamp_min(eps), theta.to(dtype).clamp_min(eps))
+    mu, theta = mu.to(dtype).clamp_min(eps), theta.to(dtype).clamp_min(eps)
+    if mu.device.type != "cpu": return _LogNB.apply(x, mu, theta)
+    shape = torch.broadcast_shapes(x.shape, mu.shape, theta.shape)
+    x, mu, theta = (t.expand(shape).reshape(-1) for t in (x, mu, theta))
+    out = _LogNB0.apply(mu, theta)                               # log NB(0; μ, θ), every entry
+    pos = (x > 0).nonzero().squeeze(1)                           # the positive counts
+    log_pos = _LogNB.apply(x[pos], mu[pos], theta[pos])
+    return out.index_copy(0, pos, log_pos).reshape(shape)
 
 # %% ../nbs/00_distributions.ipynb #0ebd18c1
 def _softplus(u:Tensor)->Tensor:
