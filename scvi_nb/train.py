@@ -68,7 +68,7 @@ class ScviTrainingPlan(pl.LightningModule):
         self.log("elbo_validation", elbo, on_step=False, on_epoch=True, prog_bar=True, batch_size=n, sync_dist=True)
 
     def configure_optimizers(self):
-        opt = torch.optim.Adam(self.module.parameters(), lr=self.lr, weight_decay=self.weight_decay, eps=self.eps)
+        opt = torch.optim.Adam(self.module.parameters(), lr=self.lr, weight_decay=self.weight_decay, eps=self.eps, foreach=True)
         if not self.reduce_lr_on_plateau: return opt
         sched = torch.optim.lr_scheduler.ReduceLROnPlateau(opt, mode="max", factor=self.lr_factor, patience=self.lr_patience)
         return dict(optimizer=opt, lr_scheduler=dict(scheduler=sched, monitor="elbo_validation"))
@@ -106,6 +106,8 @@ class NonFiniteGuard(Callback):
     def on_train_start(self, trainer, plan): self._keep(plan, None)
     def on_train_epoch_end(self, trainer, plan): self._keep(plan, trainer.current_epoch)
     def on_after_backward(self, trainer, plan):
+        grads = [p.grad for p in plan.module.parameters() if p.grad is not None]
+        if not grads or torch.isfinite(torch.nn.utils.get_total_norm(grads)): return   # one fused check per step
         bad = [n for n, p in plan.module.named_parameters() if p.grad is not None and not torch.isfinite(p.grad).all()]
         if bad: raise FloatingPointError(f"non-finite gradient at epoch {trainer.current_epoch}, step {trainer.fit_loop.epoch_loop.batch_progress.current.ready - 1} (in {bad[0]}{' and more' if len(bad) > 1 else ''})")
     def restore(self, plan):
