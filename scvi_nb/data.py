@@ -60,6 +60,22 @@ def _stored_values(X, name):
     raise ValueError(f"{name} is a {type(X).__name__}; expected a numpy array or a scipy sparse matrix "
                      "— load the data into memory first (e.g. adata = adata.to_memory())")
 
+def _is_backed(X) -> bool:
+    "Whether `X` lives on disk (an AnnData opened with backed='r': anndata's sparse dataset or an h5py dataset)."
+    return not (isinstance(X, np.ndarray) or sp.issparse(X)) and all(hasattr(X, a) for a in ("shape", "dtype", "__getitem__"))
+
+_BLOCK_ENTRIES = 2**25   # entries per block read from disk: 128 MB as dense float32
+
+def _block_rows(n_vars:int) -> int:
+    "Rows per block read from disk, about `_BLOCK_ENTRIES` entries."
+    return max(1, _BLOCK_ENTRIES // max(1, int(n_vars)))
+
+def _row_blocks(X):
+    "`X` as consecutive blocks of rows in memory: `X` itself when it is in memory, slices read one at a time when it is backed."
+    if not _is_backed(X): yield X; return
+    step = _block_rows(X.shape[1])
+    for s in range(0, X.shape[0], step): yield X[s:s + step]
+
 def _and(parts):
     "'a', 'a and b', 'a, b and c'"
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
@@ -78,24 +94,29 @@ def validate_counts(adata:ad.AnnData, # the data set
     if dt.kind not in "iuf":
         raise ValueError(f"{name} has dtype {dt}, which cannot hold counts; "
                          "store raw counts as integers, or as floats holding whole numbers")
-    v = _stored_values(X, name)
-    n_nonfinite = 0
-    if dt.kind == "f":
-        finite = np.isfinite(v)
-        n_nonfinite = int(v.size - np.count_nonzero(finite))
-        if n_nonfinite: v = v[finite]
-    n_neg = int(np.count_nonzero(v < 0)) if dt.kind != "u" else 0
-    frac = (v != np.round(v)) if dt.kind == "f" else None
-    n_frac = int(np.count_nonzero(frac)) if frac is not None else 0
+    n_nonfinite = n_neg = n_frac = 0
+    example = None
+    for block in _row_blocks(X):           # the whole matrix at once, unless it is read from disk
+        v = _stored_values(block, name)
+        if dt.kind == "f":
+            finite = np.isfinite(v)
+            n_bad = int(v.size - np.count_nonzero(finite))
+            if n_bad: n_nonfinite, v = n_nonfinite + n_bad, v[finite]
+        if dt.kind != "u": n_neg += int(np.count_nonzero(v < 0))
+        if dt.kind == "f":
+            frac = v != np.round(v)
+            k = int(np.count_nonzero(frac))
+            if k and example is None: example = v[frac][0]
+            n_frac += k
     parts = [f"{n} {what} entries" for n, what in
              ((n_nonfinite, "NaN or infinite"), (n_neg, "negative"), (n_frac, "non-integer")) if n]
-    if n_frac: parts[-1] += f" (e.g. {v[frac][0]:.4g}: normalised or log-transformed values are not counts)"
+    if n_frac: parts[-1] += f" (e.g. {example:.4g}: normalised or log-transformed values are not counts)"
     if parts: raise ValueError(f"{name} has {_and(parts)}; {_HINT}")
 
 # %% ../nbs/01_data.ipynb #66701c7d
 def _row_sums(X):
     "Total count of each cell, as float64."
-    return np.asarray(X.sum(axis=1, dtype=np.float64)).reshape(-1)
+    return np.concatenate([np.asarray(b.sum(axis=1, dtype=np.float64)).reshape(-1) for b in _row_blocks(X)])
 
 def _library_prior(log_totals, codes, n_batch):
     "Per-batch mean and (ddof=0) variance of the log total counts."
@@ -280,19 +301,22 @@ def _as_index(idx):
 
 class CountTensors:
     "Counts, batch codes and (optional) label codes as tensors; `fetch` cuts a minibatch without per-cell Python."
-    def __init__(self, X, # counts (cells × genes): numpy array or scipy sparse matrix
+    def __init__(self, X, # counts (cells × genes): numpy array, scipy sparse matrix, or a backed (on-disk) AnnData matrix
                  batch, # (n_cells,) integer batch codes
                  labels=None, # (n_cells,) integer label codes, or None
                  device='cpu', # where the minibatches go
                  dense_limit_bytes:int=2**30, # keep X dense on `device` when n_cells * n_genes * 4 bytes fit under this
                 ):
-        if not (sp.issparse(X) or isinstance(X, np.ndarray)): X = np.asarray(X)
+        self.is_backed = _is_backed(X)
+        if not (sp.issparse(X) or isinstance(X, np.ndarray) or self.is_backed): X = np.asarray(X)
         self.n_obs, self.n_vars = (int(s) for s in X.shape)
         self.device = torch.device(device)
         batch = np.asarray(batch, dtype=np.int64).reshape(-1)
         if len(batch) != self.n_obs: raise ValueError(f"batch has {len(batch)} codes for {self.n_obs} cells")
-        self.is_dense = self.n_obs * self.n_vars * 4 <= dense_limit_bytes
-        if self.is_dense:
+        self.is_dense = not self.is_backed and self.n_obs * self.n_vars * 4 <= dense_limit_bytes
+        self.chunk_rows, self._chunks, self.chunk_reads = _block_rows(self.n_vars), {}, 0
+        if self.is_backed: self.X = X      # on disk: read a block of rows at a time (`_chunk`)
+        elif self.is_dense:
             Xd = X.toarray().astype(np.float32, copy=False) if sp.issparse(X) else np.array(X, dtype=np.float32)
             self.X = torch.from_numpy(Xd).to(self.device)
         else: self.X = X if sp.isspmatrix_csr(X) or isinstance(X, sp.csr_array) else sp.csr_matrix(X)   # no copy of a CSR input: rows are cast per batch
@@ -305,7 +329,27 @@ class CountTensors:
 
     def __len__(self): return self.n_obs
     def __repr__(self):
-        return f"CountTensors({self.n_obs} cells × {self.n_vars} genes, {'dense' if self.is_dense else 'CSR'}, device={self.device})"
+        kind = "backed (on disk)" if self.is_backed else "dense" if self.is_dense else "CSR"
+        return f"CountTensors({self.n_obs} cells × {self.n_vars} genes, {kind}, device={self.device})"
+
+    def _chunk(self, c:int):
+        "Rows [c * chunk_rows, (c+1) * chunk_rows) of a backed matrix, read from disk; the last two chunks stay in memory."
+        if c not in self._chunks:
+            if len(self._chunks) >= 2: self._chunks.pop(next(iter(self._chunks)))
+            block = self.X[c * self.chunk_rows:(c + 1) * self.chunk_rows]
+            self._chunks[c] = sp.csr_matrix(block) if sp.issparse(block) else np.asarray(block)
+            self.chunk_reads += 1
+        return self._chunks[c]
+
+    def _rows(self, idx:np.ndarray) -> np.ndarray:
+        "Rows `idx` of a CSR or backed matrix, densified as float32."
+        if not self.is_backed: return self.X[idx].toarray().astype(np.float32, copy=False)
+        out, chunk = np.empty((len(idx), self.n_vars), np.float32), idx // self.chunk_rows
+        for c in np.unique(chunk):
+            m = chunk == c
+            rows = self._chunk(int(c))[idx[m] - c * self.chunk_rows]
+            out[m] = rows.toarray() if sp.issparse(rows) else rows
+        return out
 
     @torch.no_grad()
     def fetch(self, idx) -> dict:
@@ -313,7 +357,7 @@ class CountTensors:
         idx = _as_index(idx)
         on_dev = idx.to(self.device)
         if self.is_dense: x = self.X.index_select(0, on_dev)
-        else: x = torch.from_numpy(self.X[idx.numpy()].toarray().astype(np.float32, copy=False)).to(self.device)
+        else: x = torch.from_numpy(self._rows(idx.numpy())).to(self.device)
         out = dict(x=x, batch=self.batch.index_select(0, on_dev), idx=on_dev)
         if self.labels is not None: out["label"] = self.labels.index_select(0, on_dev)
         return out
@@ -367,6 +411,10 @@ class IndexLoader:
         if self.shuffle:
             g = torch.Generator().manual_seed(self.seed + self.epoch)
             order = order[torch.randperm(len(order), generator=g)]
+            if len(order) and getattr(self.data, "is_backed", False):   # visit the on-disk chunks one after another, in random order
+                chunk = order // self.data.chunk_rows
+                rank = torch.randperm(int(chunk.max()) + 1, generator=g)[chunk]
+                order = order[torch.sort(rank, stable=True).indices]
         self.epoch += 1
         for s, e in self._bounds(): yield self.data.fetch(order[s:e])
 

@@ -52,8 +52,9 @@ class ScviTrainingPlan(pl.LightningModule):
 
     def loss(self, batch, n_obs, kl_w=1.0):
         "Pyro's negative ELBO for a minibatch, scaled to a plate of `n_obs` cells"
-        return self.elbo.differentiable_loss(self.module.model, self.module.guide, batch["x"], batch["batch"],
-                                             batch["idx"], n_obs, kl_w)
+        with pyro.validation_enabled(False):   # the counts were validated once, up front; a NaN loss still stops training
+            return self.elbo.differentiable_loss(self.module.model, self.module.guide, batch["x"], batch["batch"],
+                                                 batch["idx"], n_obs, kl_w)
 
     def training_step(self, batch, batch_idx):
         loss = self.loss(batch, self.n_obs_train, self.kl_weight) / self.n_obs_train
