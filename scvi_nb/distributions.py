@@ -140,7 +140,7 @@ def log_nb_positive(
     shape = torch.broadcast_shapes(x.shape, mu.shape, theta.shape)
     x, mu, theta = (t.expand(shape).reshape(-1) for t in (x, mu, theta))
     out = _LogNB0.apply(mu, theta)                               # log NB(0; μ, θ), every entry
-    pos = (x > 0).nonzero().squeeze(1)                           # the positive counts
+    pos = (x != 0).nonzero().squeeze(1)                          # the positive counts (and any NaN, which stays NaN)
     log_pos = _LogNB.apply(x[pos], mu[pos], theta[pos])
     return out.index_copy(0, pos, log_pos).reshape(shape)
 
