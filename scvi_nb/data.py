@@ -70,9 +70,10 @@ def _block_rows(n_vars:int) -> int:
     "Rows per block read from disk, about `_BLOCK_ENTRIES` entries."
     return max(1, _BLOCK_ENTRIES // max(1, int(n_vars)))
 
-def _row_blocks(X):
-    "`X` as consecutive blocks of rows in memory: `X` itself when it is in memory, slices read one at a time when it is backed."
-    if not _is_backed(X): yield X; return
+def _row_blocks(X, split_in_memory:bool=False):
+    "`X` as consecutive blocks of rows: slices read one at a time when it is backed (or when `split_in_memory` and `X` is dense, CSR or CSC), else `X` itself."
+    sliceable = isinstance(X, np.ndarray) or (sp.issparse(X) and X.format in ("csr", "csc"))
+    if not (_is_backed(X) or (split_in_memory and sliceable)): yield X; return
     step = _block_rows(X.shape[1])
     for s in range(0, X.shape[0], step): yield X[s:s + step]
 
@@ -115,8 +116,8 @@ def validate_counts(adata:ad.AnnData, # the data set
 
 # %% ../nbs/01_data.ipynb #66701c7d
 def _row_sums(X):
-    "Total count of each cell, as float64."
-    return np.concatenate([np.asarray(b.sum(axis=1, dtype=np.float64)).reshape(-1) for b in _row_blocks(X)])
+    "Total count of each cell, as float64 (block by block: scipy casts a whole sparse matrix to float64 to sum it)."
+    return np.concatenate([np.asarray(b.sum(axis=1, dtype=np.float64)).reshape(-1) for b in _row_blocks(X, split_in_memory=True)])
 
 def _library_prior(log_totals, codes, n_batch):
     "Per-batch mean and (ddof=0) variance of the log total counts."
