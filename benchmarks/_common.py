@@ -5,8 +5,10 @@ Imported by both runners, so it may only use what both virtual environments have
 """
 from __future__ import annotations
 
+import argparse
 import json
 import os
+import time
 import platform
 import resource
 import sys
@@ -24,6 +26,25 @@ ARCH = dict(n_latent=10, n_hidden=128, n_layers=1, dropout_rate=0.1,
             likelihood="zinb", dispersion="gene", library="observed")
 TRAIN = dict(batch_size=128, lr=1e-3, n_epochs_kl_warmup=400, early_stopping=False, seed=0)
 N_THREADS = 2
+
+
+def runner_args(argv=None) -> argparse.Namespace:
+    "The command line both runners take: --dataset, --epochs, --out."
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--dataset", required=True)
+    ap.add_argument("--epochs", type=int, default=400)
+    ap.add_argument("--out", type=Path, default=None)
+    return ap.parse_args(argv)
+
+
+def epoch_clock(callback_base):
+    """A Lightning callback (subclass of `callback_base`: each library has its own Lightning) noting the wall time at
+    the end of each training epoch, after its validation pass, measured from on_train_start."""
+    class EpochClock(callback_base):
+        def __init__(self): self.times, self.t0 = [], None
+        def on_train_start(self, trainer, module): self.t0 = time.perf_counter()
+        def on_train_epoch_end(self, trainer, module): self.times.append(time.perf_counter() - self.t0)
+    return EpochClock()
 
 
 def data_paths(dataset: str) -> dict:

@@ -6,7 +6,6 @@ Run with the benchmark's own interpreter (scvi-tools is never a dependency of sc
 """
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 import tempfile
@@ -18,15 +17,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import (ARCH, LABELS_KEY, N_THREADS, TRAIN, as_elbo, clustering_scores,  # noqa: E402
-                     env_info, load_inputs, peak_rss_mb, result_path, write_json)
+                     env_info, epoch_clock, load_inputs, peak_rss_mb, result_path, runner_args, write_json)
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--dataset", required=True)
-    ap.add_argument("--epochs", type=int, default=400)
-    ap.add_argument("--out", type=Path, default=None)
-    args = ap.parse_args(argv)
+    args = runner_args(argv)
 
     import torch
     torch.set_num_threads(N_THREADS)
@@ -45,16 +40,9 @@ def main(argv=None):
         dropout_rate=ARCH["dropout_rate"], gene_likelihood=ARCH["likelihood"],
         dispersion=ARCH["dispersion"], use_observed_lib_size=ARCH["library"] == "observed")
 
-    class EpochClock(pl.Callback):
-        """Wall time at the end of each training epoch (after its validation pass), from Lightning's
-        on_train_start (the same origin as scvi_nb's history['time'])."""
-        def __init__(self, t0): self.t0, self.times = t0, []
-        def on_train_start(self, trainer, module): self.t0 = time.perf_counter()
-        def on_train_epoch_end(self, trainer, module): self.times.append(time.perf_counter() - self.t0)
-
     load_before = os.getloadavg()
     c0, t0 = time.process_time(), time.perf_counter()
-    clock = EpochClock(t0)
+    clock = epoch_clock(pl.Callback)
     model.train(
         max_epochs=args.epochs, accelerator="cpu", devices=1, batch_size=TRAIN["batch_size"],
         early_stopping=TRAIN["early_stopping"],
