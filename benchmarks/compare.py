@@ -48,6 +48,10 @@ def run(cmd, log):
     return p.returncode
 
 
+def res_tag(mode) -> str:
+    return "defaults" if mode == "defaults" else f"e{mode}"
+
+
 def wait_idle(max_wait: float, threshold: float):
     "Wait (up to max_wait s) until the 1-minute load average is below threshold: other processes inflate times."
     t = time.perf_counter()
@@ -102,6 +106,31 @@ def table(datasets, epochs) -> str:
     return "\n".join(md)
 
 
+def defaults_table(datasets) -> str:
+    "Markdown table of the defaults-vs-defaults runs: each library's own `SCVI(adata).train()`, scored the same way."
+    head = ["data", "library", "wall time of `.train()`", "time vs scvi-tools", "epochs", f"held-out LL (IWAE {200})",
+            "Δ LL vs scvi-tools", "held-out ELBO", "ARI / NMI"]
+    rows, notes = [], []
+    for ds in datasets:
+        r = {lib: json.loads(result_path(ds, lib, "defaults").read_text())
+             for lib in LIBS if result_path(ds, lib, "defaults").exists()}
+        ref = r.get("scvi-tools")
+        for lib in LIBS:
+            if lib not in r:
+                rows.append([ds, lib, "(no result)"] + [""] * (len(head) - 3)); continue
+            d = r[lib]
+            ratio = f"1/{ref['train_seconds'] / d['train_seconds']:.2f}" if ref else "—"
+            delta = f"{d['heldout_iwae'] - ref['heldout_iwae']:+.1f}" if ref else "—"
+            rows.append([f"{ds} {d['n_cells']}×{d['n_genes']}" + (f", batch={d['batch_key']}" if d.get("batch_key") else ""),
+                         f"{lib} {d['version']}", f"{d['train_seconds']:.1f} s", ratio, d["epochs_run"],
+                         f"{d['heldout_iwae']:.1f}", delta, f"{d['heldout_elbo_mc']:.1f}", f"{d['ari']:.3f} / {d['nmi']:.3f}"])
+            if not d.get("split_is_ours"): notes.append(f"{ds}/{lib}: the split used is NOT the prepared one")
+    md = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    md += ["| " + " | ".join(map(str, row)) + " |" for row in rows]
+    if notes: md += [""] + [f"- {n}" for n in notes]
+    return "\n".join(md)
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--datasets", nargs="+", default=list(DATASETS), choices=DATASETS)
@@ -112,7 +141,11 @@ def main(argv=None):
     ap.add_argument("--idle-load", type=float, default=0.8)
     ap.add_argument("--reuse", action="store_true", help="skip runs whose JSON already exists")
     ap.add_argument("--table-only", action="store_true", help="only rebuild the table from existing JSON")
+    ap.add_argument("--defaults", action="store_true",
+                    help="defaults vs defaults: each library's own SCVI(adata).train() on the same split (only the split is "
+                         "given), held-out log-likelihood by IWAE with 200 samples computed the same way for both")
     args = ap.parse_args(argv)
+    mode = "defaults" if args.defaults else args.epochs
     RESULTS.mkdir(parents=True, exist_ok=True)
     if not args.table_only:
         subprocess.run([sys.executable, HERE / "prepare.py", "--datasets", *args.datasets], check=True)
@@ -120,17 +153,19 @@ def main(argv=None):
         runners = {"scvi-tools": [VENV_PY, HERE / "run_scvi_tools.py"], "scvi_nb": [sys.executable, HERE / "run_scvi_nb.py"]}
         for ds in args.datasets:
             for lib in args.libraries:  # sequential: two trainings at once would share the cores
-                if args.reuse and result_path(ds, lib, args.epochs).exists():
-                    print(f"{ds} / {lib}: reusing {result_path(ds, lib, args.epochs).name}"); continue
+                res = result_path(ds, lib, mode)
+                if args.reuse and res.exists():
+                    print(f"{ds} / {lib}: reusing {res.name}"); continue
                 wait_idle(args.wait_idle, args.idle_load)
-                print(f"{ds} / {lib}: training {args.epochs} epochs", flush=True)
-                result_path(ds, lib, args.epochs).unlink(missing_ok=True)  # never table a stale result
-                run(runners[lib] + ["--dataset", ds, "--epochs", args.epochs],
-                    RESULTS / f"{ds}_{lib}_e{args.epochs}.log")
-    md = table(args.datasets, args.epochs)
+                print(f"{ds} / {lib}: " + ("training at its defaults" if args.defaults else f"training {args.epochs} epochs"), flush=True)
+                res.unlink(missing_ok=True)  # never table a stale result
+                run(runners[lib] + ["--dataset", ds, "--epochs", args.epochs] + (["--defaults"] if args.defaults else []),
+                    res.with_suffix(".log"))
+    md = defaults_table(args.datasets) if args.defaults else table(args.datasets, args.epochs)
     cmd = "python benchmarks/compare.py " + " ".join(sys.argv[1:] if argv is None else argv)
-    out = RESULTS / f"table_e{args.epochs}.md"
-    out.write_text(f"# scvi_nb vs scvi-tools, {args.epochs} epochs\n\n`{cmd}`\n\n{md}\n")
+    out = RESULTS / f"table_{res_tag(mode)}.md"
+    title = "each library at its own defaults" if args.defaults else f"{args.epochs} epochs"
+    out.write_text(f"# scvi_nb vs scvi-tools, {title}\n\n`{cmd}`\n\n{md}\n")
     print("\n" + md + f"\n\nwrote {out}")
 
 

@@ -13,12 +13,55 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import (ARCH, LABELS_KEY, N_THREADS, TRAIN, as_elbo, clustering_scores,  # noqa: E402
-                     env_info, epoch_clock, load_inputs, peak_rss_mb, result_path, runner_args, write_json)
+from _common import (ARCH, BATCH_KEY, IWAE_CHUNK, LABELS_KEY, N_IWAE, N_THREADS, TRAIN, as_elbo,  # noqa: E402
+                     clustering_scores, env_info, epoch_clock, iwae_summary, load_inputs, peak_rss_mb, result_path,
+                     runner_args, write_json)
+
+
+def log_weights(model, adata, indices, n_samples=N_IWAE, chunk=IWAE_CHUNK) -> np.ndarray:
+    "log p(y, z_k, l_k) - log q(z_k, l_k | y) for k = 1..n_samples, shape (n_samples, cells), from scvi_nb's module"
+    import torch
+    X = adata.X[indices]
+    codes = model.registry.batch_codes(adata)[indices]
+    out = []
+    for s in range(0, len(indices), chunk):
+        x = torch.as_tensor(X[s:s + chunk].toarray(), dtype=torch.float32)
+        b = torch.as_tensor(codes[s:s + chunk], dtype=torch.long)
+        out.append(model.module.log_importance_weights(x, b, n_samples).cpu().numpy())
+    return np.concatenate(out, axis=1)
+
+
+def main_defaults(args):
+    "SCVI(adata).train() at scvi_nb's defaults (its default split is the prepared one); IWAE and ELBO on the validation cells."
+    import torch
+    torch.set_num_threads(N_THREADS)
+    import scvi_nb
+    warnings.filterwarnings("ignore", category=UserWarning)
+    adata, train_idx, val_idx = load_inputs(args.dataset)
+    batch_key = BATCH_KEY if BATCH_KEY in adata.obs else None
+    model = scvi_nb.SCVI(adata, batch_key=batch_key)
+    t0 = time.perf_counter()
+    model.train(enable_progress_bar=False)
+    train_s = time.perf_counter() - t0
+    split_ok = (np.array_equal(np.sort(model.train_indices), train_idx)
+                and np.array_equal(np.sort(model.validation_indices), val_idx))
+    model.module.eval()
+    torch.manual_seed(0)
+    iw = iwae_summary(log_weights(model, adata, val_idx))
+    scores = clustering_scores(np.asarray(model.get_latent()), adata.obs[LABELS_KEY].values, seed=TRAIN["seed"])
+    out = dict(library="scvi_nb", version=scvi_nb.__version__, dataset=args.dataset, mode="defaults",
+               n_cells=adata.n_obs, n_genes=adata.n_vars, batch_key=batch_key, split_is_ours=bool(split_ok),
+               train_seconds=train_s, epochs_run=len(model.history), **iw, **scores, peak_rss_mb=peak_rss_mb(),
+               call="scvi_nb.SCVI(adata).train(enable_progress_bar=False)", env=env_info(),
+               timeline=model.history.reset_index().to_dict(orient="list"))
+    write_json(out, args.out or result_path(args.dataset, "scvi_nb", "defaults"))
+    print(f"scvi_nb {args.dataset} defaults: {train_s:.1f}s, {len(model.history)} epochs, held-out IWAE "
+          f"{iw['heldout_iwae']:.2f} ELBO {iw['heldout_elbo_mc']:.2f}, ARI {scores['ari']:.3f} NMI {scores['nmi']:.3f}")
 
 
 def main(argv=None):
     args = runner_args(argv)
+    if args.defaults: return main_defaults(args)
 
     import torch
     torch.set_num_threads(N_THREADS)
