@@ -7,7 +7,7 @@ Docs: https://scvi-nb.github.io/scvi-nb/datasets.html.md"""
 # %% auto #0
 __all__ = ['load_cortex', 'load_pbmc3k', 'load_ifnb']
 
-# %% ../nbs/01b_datasets.ipynb #7b39236c
+# %% ../nbs/01b_datasets.ipynb #44a11050
 import csv, hashlib, os, tarfile, tempfile, urllib.error, urllib.request, warnings
 from pathlib import Path
 import anndata as ad
@@ -17,7 +17,7 @@ import scipy.io
 import scipy.sparse as sp
 from tqdm import tqdm
 
-# %% ../nbs/01b_datasets.ipynb #a23367a1
+# %% ../nbs/01b_datasets.ipynb #7c60ae11
 _SOURCES = {
     "cortex": dict(local="cortex_zeisel2015_raw_counts.h5ad",
                    local_sha256="901feaebefda42ba394a17c0c98d85062414f8bd8410db43afaf31ef63d098ae",
@@ -36,7 +36,6 @@ _SOURCES = {
                           "or pass path=... to an .h5ad with raw counts in X, obs['batch'] and obs['cell_type']")),
 }
 
-# %% ../nbs/01b_datasets.ipynb #470bd90b
 _SHA_CACHE = {}
 
 def _sha256(path) -> str:
@@ -58,7 +57,7 @@ def _verify(path, sha256):
         raise ValueError(f"{path} has sha256 {got}, expected {sha256}: the file is damaged or a different version; "
                          "delete it (it will be fetched again) or pass path=... to a good copy")
 
-# %% ../nbs/01b_datasets.ipynb #a6f0a3f6
+# %% ../nbs/01b_datasets.ipynb #f5fd27a2
 def _download(url:str, # where from
               dest, # final path; the data go to a temporary file next to it first
               sha256:str|None=None, # expected sha256; None: cannot verify (warn and print the hash)
@@ -90,7 +89,7 @@ def _download(url:str, # where from
         print(f"sha256 {got}  {dest}")
     return dest
 
-# %% ../nbs/01b_datasets.ipynb #357739f3
+# %% ../nbs/01b_datasets.ipynb #4c7b5a24
 def _cache_dir() -> Path:
     "The user cache: $XDG_CACHE_HOME/scvi_nb, or ~/.cache/scvi_nb."
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "scvi_nb"
@@ -120,7 +119,7 @@ def _locate(name:str, # key of `sources`
     if not src.get("url"): raise FileNotFoundError(src["missing"].format(cache=_cache_dir()))
     return _download(src["url"], _cache_dir() / src["url_file"], src.get("url_sha256"), progress)
 
-# %% ../nbs/01b_datasets.ipynb #6b25c704
+# %% ../nbs/01b_datasets.ipynb #404392ed
 _CORTEX_OBS = {"group #": "group_no", "total mRNA mol": "total_mRNA_mol", "level1class": "cell_type"}
 
 def _read_cortex_txt(path) -> ad.AnnData:
@@ -148,7 +147,7 @@ def _read_cortex_txt(path) -> ad.AnnData:
     var = pd.DataFrame({"backspin_cluster": df.iloc[:, 1].to_numpy()}, index=pd.Index(df.iloc[:, 0].astype(str), name="gene"))
     return ad.AnnData(X=sp.csr_matrix(counts.T.astype(np.int32)), obs=obs, var=var)
 
-# %% ../nbs/01b_datasets.ipynb #675b9573
+# %% ../nbs/01b_datasets.ipynb #0d21da06
 def _column_variance(X) -> np.ndarray:
     "Variance (ddof=0) of each column of a dense or sparse matrix, in float64."
     n = X.shape[0]
@@ -163,7 +162,7 @@ def _top_variance_genes(adata, n_genes):
     v = _column_variance(adata.X)
     return np.sort(np.argsort(-v, kind="stable")[:n_genes])
 
-# %% ../nbs/01b_datasets.ipynb #25145b0e
+# %% ../nbs/01b_datasets.ipynb #874a6583
 _CORTEX_ALL_GENES = 19972
 
 def load_cortex(n_genes:int|None=558, # keep the genes of highest count variance (the paper: 558); None: all genes
@@ -185,7 +184,7 @@ def load_cortex(n_genes:int|None=558, # keep the genes of highest count variance
                                            n_genes_in_file=int(n_file), file=f.name, note=note)
     return adata
 
-# %% ../nbs/01b_datasets.ipynb #381ce4d8
+# %% ../nbs/01b_datasets.ipynb #51973675
 def _make_unique(names) -> list:
     "Names made unique like R's make.unique: later duplicates get .1, .2, ..."
     names = [str(n) for n in names]
@@ -197,7 +196,6 @@ def _make_unique(names) -> list:
         k += 1; last[n] = k; used.add(f"{n}.{k}"); out.append(f"{n}.{k}")
     return out
 
-# %% ../nbs/01b_datasets.ipynb #c6479d78
 def _read_10x_tar(path) -> ad.AnnData:
     "A 10x `filtered_gene_bc_matrices` archive (matrix.mtx, genes.tsv, barcodes.tsv) as AnnData, cells × genes CSR int32."
     with tarfile.open(path) as tar:
@@ -215,7 +213,7 @@ def _read_10x_tar(path) -> ad.AnnData:
                        index=pd.Index(barcodes.to_numpy(), name="barcode"))
     return ad.AnnData(X=X, obs=obs, var=var)
 
-# %% ../nbs/01b_datasets.ipynb #ebae8d4e
+# %% ../nbs/01b_datasets.ipynb #14a6f13d
 def load_pbmc3k(path=None, # the h5ad copy or 10x's tar.gz (or a directory holding one); None: look it up
                ) -> ad.AnnData:
     "10x PBMC 3k: 2700 cells × 32738 genes, raw counts in X (CSR), `obs['cell_type']` ('unlabeled' when read from 10x's archive)."
@@ -228,7 +226,6 @@ def load_pbmc3k(path=None, # the h5ad copy or 10x's tar.gz (or a directory holdi
     adata.X = sp.csr_matrix(adata.X)
     return adata
 
-# %% ../nbs/01b_datasets.ipynb #ecb08f81
 def load_ifnb(path=None, # the h5ad copy (or a directory holding it); None: look it up
              ) -> ad.AnnData:
     "Kang et al. 2018 IFN-β PBMCs (Seurat's ifnb, 2800 cells): raw counts in X (CSR), `obs['batch']` (CTRL/STIM), `obs['cell_type']`."

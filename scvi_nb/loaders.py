@@ -7,7 +7,7 @@ Docs: https://scvi-nb.github.io/scvi-nb/loaders.html.md"""
 # %% auto #0
 __all__ = ['CountTensors', 'IndexLoader', 'ScviDataModule']
 
-# %% ../nbs/01d_loaders.ipynb #4358e1fc
+# %% ../nbs/01d_loaders.ipynb #82f82640
 import anndata as ad
 import numpy as np
 import pytorch_lightning as pl
@@ -15,13 +15,12 @@ import scipy.sparse as sp
 import torch
 from .counts import Registry, get_counts, validate_counts, _block_rows, _is_backed
 
-# %% ../nbs/01d_loaders.ipynb #c83fbb85
+# %% ../nbs/01d_loaders.ipynb #af704ce6
 def _as_index(idx):
     "Cell indices as an int64 CPU tensor (from a tensor, numpy array or list)."
     if isinstance(idx, torch.Tensor): return idx.to(device="cpu", dtype=torch.long)
     return torch.as_tensor(np.asarray(idx, dtype=np.int64))
 
-# %% ../nbs/01d_loaders.ipynb #a05a63b5
 class CountTensors:
     "Counts, batch codes and (optional) label codes as tensors; `fetch` cuts a minibatch without per-cell Python."
     def __init__(self, X, # counts (cells × genes): numpy array, scipy sparse matrix, or a backed (on-disk) AnnData matrix
@@ -100,7 +99,7 @@ class CountTensors:
         labels = registry.label_codes(adata) if registry.labels_key in adata.obs.columns else None
         return cls(get_counts(adata, registry.layer), registry.batch_codes(adata), labels, device, dense_limit_bytes)
 
-# %% ../nbs/01d_loaders.ipynb #f1508bd9
+# %% ../nbs/01d_loaders.ipynb #60cceb71
 class IndexLoader:
     "Minibatches `data.fetch(batch_idx)` over `indices`; an iterable that Lightning accepts as a dataloader."
     def __init__(self, data:CountTensors, # the tensors
@@ -144,7 +143,7 @@ class IndexLoader:
         self.epoch += 1
         for s, e in self._bounds(): yield self.data.fetch(order[s:e])
 
-# %% ../nbs/01d_loaders.ipynb #2e4a3363
+# %% ../nbs/01d_loaders.ipynb #6522cbd8
 class ScviDataModule(pl.LightningDataModule):
     "Train/validation split and minibatch loaders of an AnnData set up with `setup_anndata`."
     def __init__(self, adata:ad.AnnData, # the data
