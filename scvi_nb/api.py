@@ -121,7 +121,7 @@ def _decode(self:SCVI, b, n_samples=1, transform_batch=None):
     m, x, s = self.module, b["x"], b["batch"]
     code = self._batch_code(transform_batch)
     s_dec = s if code is None else torch.full_like(s, code)
-    lib = m._sample_library(x, s)
+    lib = m.log_library(x, s)
     if n_samples == 1: return m.generative(m.latent(x, s, give_mean=True), lib, s_dec)
     outs = [m.generative(m.latent(x, s, give_mean=False), lib, s_dec) for _ in range(n_samples)]
     return {k: (torch.stack([o[k] for o in outs]).mean(0) if outs[0][k] is not None else None) for k in outs[0]}

@@ -195,7 +195,7 @@ def _sample_scales(model:SCVI, adata, idx, # the cells (repeats allowed)
     m, out = model.module, []
     for b in model._batches(adata, idx, batch_size):
         x, s = b["x"], b["batch"]
-        lib, rhos = m._sample_library(x, s), []
+        lib, rhos = m.log_library(x, s), []
         for _ in range(n_samples):
             z = m.latent(x, s, give_mean=False)                                  # z ~ q(z | y, s)
             if not batch_correction: rhos.append(m.generative(z, lib, s)["px_scale"])
