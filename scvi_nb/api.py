@@ -6,19 +6,44 @@ Docs: https://scvi-nb.github.io/scvi-nb/api.html.md"""
 
 # %% ../nbs/05_api.ipynb #e01d93ad
 from __future__ import annotations
-import json, os, shutil, tempfile, warnings
+import hashlib, json, os, shutil, tempfile, warnings
 from pathlib import Path
 import numpy as np
 import pandas as pd
 import torch
-from fastcore.basics import patch
 import scvi_nb
-from .data import setup_anndata, Registry, CountTensors, IndexLoader
+from .data import setup_anndata, get_counts, Registry, CountTensors, IndexLoader
 from .model import ScviModule
 from .train import train_module
+from .de import bayes_factors, check_de_mode, group_indices
 
 # %% auto #0
 __all__ = ['SCVI']
+
+# %% ../nbs/05_api.ipynb #08c670c5
+_FORMAT = 1   # version of the saved-model layout; `load` reads formats <= this one
+
+def _sha256(path, chunk=1 << 20):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for b in iter(lambda: f.read(chunk), b""): h.update(b)
+    return h.hexdigest()
+
+# %% ../nbs/05_api.ipynb #01092ddc
+def _read_config(path:Path) -> dict:
+    f = path / "config.json"
+    if not f.exists(): raise ValueError(f"{path} is not a saved scvi_nb model: {f.name} is missing")
+    try: cfg = json.loads(f.read_text())
+    except json.JSONDecodeError as e: raise ValueError(f"{f} is damaged ({e}); save the model again") from None
+    fmt = cfg.get("format", 1)
+    if fmt > _FORMAT:
+        raise ValueError(f"{path} was saved by scvi_nb {cfg.get('version')} in format {fmt}; this scvi_nb "
+                         f"{scvi_nb.__version__} reads formats up to {_FORMAT}: upgrade scvi_nb")
+    w = path / "model.pt"
+    if not w.exists(): raise ValueError(f"{path} has no model.pt: the save is incomplete")
+    if "weights_sha256" in cfg and _sha256(w) != cfg["weights_sha256"]:
+        raise ValueError(f"{w} does not match the checksum in config.json: the file is truncated or altered")
+    return cfg
 
 # %% ../nbs/05_api.ipynb #7e049ef8
 class SCVI:
@@ -54,194 +79,181 @@ class SCVI:
         return (f"SCVI({r.n_cells} cells x {r.n_genes} genes, {r.n_batch} batch(es), " +
                 ", ".join(f"{k}={v!r}" for k, v in self.hparams.items()) + f"), trained={self.is_trained}")
 
-# %% ../nbs/05_api.ipynb #1ee35e90
-@patch
-def train(self:SCVI,
-          max_epochs:int|None=None, # default: min(round(20000/n_cells*400), 400)
-          batch_size:int=128, # cells per minibatch
-          lr:float=1e-3, # Adam learning rate
-          train_size:float=0.9, # fraction of cells used for training
-          early_stopping:bool=True, # stop when the validation ELBO stops improving
-          accelerator:str="auto", # Lightning accelerator
-          devices="auto", # Lightning devices
-          seed:int=0, # seed for the split, the shuffling and the networks' noise
-          **trainer_kwargs, # more `train_module`/Trainer arguments (strategy, checkpoint_dir, n_epochs_kl_warmup, ...)
-         ) -> SCVI:
-    "Fit the model; returns self (the history is in `.history`)"
-    if not self.is_trained:   # initial weights from `seed` too, so that the whole run repeats
+    def train(self,
+              max_epochs:int|None=None, # default: min(round(20000/n_cells*400), 400)
+              batch_size:int=128, # cells per minibatch
+              lr:float=1e-3, # Adam learning rate
+              train_size:float=0.9, # fraction of cells used for training
+              early_stopping:bool=True, # stop when the validation ELBO stops improving
+              accelerator:str="auto", # Lightning accelerator
+              devices="auto", # Lightning devices
+              seed:int=0, # seed for the split, the shuffling and the networks' noise
+              **trainer_kwargs, # more `train_module`/Trainer arguments (strategy, checkpoint_dir, n_epochs_kl_warmup, ...)
+             ) -> SCVI:
+        "Fit the model; returns self (the history is in `.history`)"
+        if not self.is_trained:   # initial weights from `seed` too, so that the whole run repeats
+            with torch.random.fork_rng(devices=[]):
+                torch.manual_seed(seed)
+                self.module = self._make_module(self.registry, self.hparams)
+        plan, trainer, hist, dm = train_module(self.module, self.adata, self.registry, max_epochs=max_epochs,
+                                               batch_size=batch_size, lr=lr, train_size=train_size,
+                                               early_stopping=early_stopping, accelerator=accelerator, devices=devices,
+                                               seed=seed, **trainer_kwargs)
+        self.history, self.is_trained = hist, True
+        self.train_indices, self.validation_indices = dm.train_idx, dm.val_idx
+        return self
+
+    def _device(self): return next(self.module.parameters()).device
+
+    def _batches(self, adata=None, indices=None, batch_size:int=1024):
+        "Minibatches (dicts of tensors on the model's device) over `adata`'s cells in order"
+        adata = self.adata if adata is None else adata
+        if adata is None: raise ValueError("this model was loaded without data: pass adata=...")
+        if adata is not self.adata: self.registry.check(adata)
+        data = CountTensors.from_anndata(adata, self.registry, device=self._device())
+        idx = np.arange(adata.n_obs) if indices is None else np.asarray(indices)
+        self.module.eval()
+        return IndexLoader(data, idx, batch_size=batch_size, shuffle=False)
+
+    @torch.no_grad()
+    def get_latent(self,
+                   adata=None, # default: the training data
+                   give_mean:bool=True, # posterior mean of z (else one sample)
+                   batch_size:int=1024,
+                  ) -> np.ndarray:
+        "The latent representation z of every cell, (n_cells, n_latent)"
+        return torch.cat([self.module.latent(b["x"], b["batch"], give_mean).cpu()
+                          for b in self._batches(adata, batch_size=batch_size)]).numpy()
+
+    def _batch_codes(self, transform_batch) -> list:
+        "Batch codes to decode with: [None] (each cell's own batch), else the codes of the named batch(es)"
+        if transform_batch is None: return [None]
+        cats = self.registry.batch_categories
+        names = list(transform_batch) if isinstance(transform_batch, (list, tuple)) else [transform_batch]
+        if not names or any(str(b) not in cats for b in names):
+            raise ValueError(f"transform_batch={transform_batch!r} is not a batch of this model; batches: {cats}")
+        return [cats.index(str(b)) for b in names]
+
+    @torch.no_grad()
+    def _posterior(self, what, adata=None, indices=None, n_samples:int=1, transform_batch=None,
+                   give_mean:bool=False, return_mean:bool=True, batch_size:int=1024) -> np.ndarray:
+        "`what(decoder outputs)` at n_samples draws of z (or its mean): (n_samples, cells, genes), or the draws' mean"
+        codes, res = self._batch_codes(transform_batch), []
+        for b in self._batches(adata, indices, batch_size):
+            x, s = b["x"], b["batch"]
+            lib, draws = self.module.log_library(x, s), []
+            for _ in range(n_samples):
+                z = self.module.latent(x, s, give_mean=give_mean)                    # z ~ q(z | y, s)
+                draws.append(torch.stack([what(self.module.generative(z, lib, s if c is None else torch.full_like(s, c)))
+                                          for c in codes]).mean(0))                # mean over s in S of f(z, s)
+            draws = torch.stack(draws)
+            res.append((draws.mean(0) if return_mean else draws).cpu())
+        return torch.cat(res, -2).numpy()
+
+    def get_normalized_expression(self,
+                                  adata=None, # default: the training data
+                                  transform_batch=None, # decode every cell as this batch (a list: average over them)
+                                  library_size:float=1e4, # scale of the result (counts per cell)
+                                  n_samples:int=1, # posterior draws of z (1 and return_mean: the posterior mean of z)
+                                  gene_list=None, # subset of genes to return
+                                  batch_size:int=1024,
+                                  indices=None, # rows of `adata` to use (repeats allowed); default: all
+                                  return_mean:bool=True, # average over the draws; else return each draw
+                                 ) -> pd.DataFrame|np.ndarray:
+        "library_size × ρ: a DataFrame (cells × genes), or with return_mean=False an array (n_samples, cells, genes)"
+        rho = library_size * self._posterior(lambda out: out["px_scale"], adata, indices, n_samples, transform_batch,
+                                             give_mean=return_mean and n_samples == 1, return_mean=return_mean,
+                                             batch_size=batch_size)
+        genes = self.registry.gene_names
+        cols = slice(None) if gene_list is None else [genes.index(g) for g in gene_list]
+        if not return_mean: return rho[..., cols]
+        names = (self.adata if adata is None else adata).obs_names
+        df = pd.DataFrame(rho, index=names if indices is None else names[np.asarray(indices)], columns=genes)
+        return df if gene_list is None else df[list(gene_list)]
+
+    def impute(self, adata=None, n_samples:int=1, batch_size:int=1024) -> np.ndarray:
+        "Expected counts E[y] = (1-π)μ under the model, (n_cells, n_genes)"
+        zinb = self.module.likelihood == "zinb"
+        mean_y = lambda out: out["px_rate"] * torch.sigmoid(-out["px_dropout"]) if zinb else out["px_rate"]
+        return self._posterior(mean_y, adata, n_samples=n_samples, give_mean=n_samples == 1, batch_size=batch_size)
+
+    @torch.no_grad()
+    def get_elbo(self, adata=None, indices=None, n_samples:int=1, batch_size:int=1024) -> float:
+        "Average per-cell ELBO (a lower bound on log p(y))"
+        vals = [self.module.elbo(b["x"], b["batch"], n_samples) for b in self._batches(adata, indices, batch_size)]
+        return torch.cat(vals).mean().item()
+
+    @torch.no_grad()
+    def get_marginal_ll(self, adata=None, indices=None, n_samples:int=100, batch_size:int=256) -> float:
+        "Average per-cell importance-sampling estimate of log p(y)"
+        vals = [self.module.marginal_ll(b["x"], b["batch"], n_samples) for b in self._batches(adata, indices, batch_size)]
+        return torch.cat(vals).mean().item()
+
+    def differential_expression(self,
+                                groupby:str, # obs column defining the groups
+                                group1, # category (or list of categories) of the first group
+                                group2=None, # category (or list) of the second group; None: all other cells
+                                mode:str="vanilla", # 'vanilla' (P(ρ1 > ρ2)) or 'change' (P(|LFC| > delta))
+                                delta:float=0.25, # LFC threshold (log2) of the 'change' mode
+                                batch_correction:bool=False, # average ρ over all batches for each draw of z
+                                n_samples:int=1, # posterior draws of z per drawn cell
+                                n_cells:int=5000, # cells drawn (with replacement) per group: n_cells * n_samples pairs
+                                fdr_target:float=0.05, # target posterior expected FDR for `is_de_fdr`
+                                seed:int=0, # seeds the cell draws and the posterior draws
+                                pseudocount:float=1e-8, # added to ρ before the log2 fold change
+                                eps:float=1e-8, # keeps the log Bayes factor finite
+                                adata=None, # default: the model's data
+                                batch_size:int=1024,
+                               ) -> pd.DataFrame:
+        "One row per gene: bayes_factor, proba_de, lfc_mean, lfc_std, group means; sorted by evidence"
+        check_de_mode(mode, delta)
+        if n_cells < 1 or n_samples < 1: raise ValueError(f"n_cells and n_samples must be at least 1, got {n_cells} and {n_samples}")
+        if not self.is_trained: warnings.warn("the model has not been trained: its posterior is the initial networks'")
+        adata = self.adata if adata is None else adata
+        if adata is None: raise ValueError("this model was loaded without data: pass adata=...")
+        idx1, idx2 = group_indices(adata.obs, groupby, group1, group2)
+        rng = np.random.default_rng(seed)
+        cells = np.concatenate([rng.choice(idx1, n_cells), rng.choice(idx2, n_cells)])
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(seed)
-            self.module = self._make_module(self.registry, self.hparams)
-    plan, trainer, hist, dm = train_module(self.module, self.adata, self.registry, max_epochs=max_epochs,
-                                           batch_size=batch_size, lr=lr, train_size=train_size,
-                                           early_stopping=early_stopping, accelerator=accelerator, devices=devices,
-                                           seed=seed, **trainer_kwargs)
-    self.history, self.is_trained = hist, True
-    self.train_indices, self.validation_indices = dm.train_idx, dm.val_idx
-    return self
+            rho = self.get_normalized_expression(adata, self.registry.batch_categories if batch_correction else None,
+                                                 1.0, n_samples, batch_size=batch_size, indices=cells, return_mean=False)
+        X = get_counts(adata, self.registry.layer)
+        raw = lambda idx: np.asarray(X[idx].mean(0, dtype=np.float64)).ravel()
+        return bayes_factors(rho[:, :n_cells], rho[:, n_cells:], self.registry.gene_names, mode, delta, fdr_target,
+                             pseudocount, eps, raw_mean1=raw(idx1), raw_mean2=raw(idx2))
 
-# %% ../nbs/05_api.ipynb #e5e24711
-@patch
-def _device(self:SCVI): return next(self.module.parameters()).device
+    def save(self, path, overwrite:bool=False):
+        "Write the model to the folder `path`, atomically"
+        path = Path(path)
+        if path.exists() and not overwrite: raise FileExistsError(f"{path} exists; pass overwrite=True to replace it")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
+        try:
+            torch.save({k: v.cpu() for k, v in self.module.state_dict().items()}, tmp / "model.pt")
+            cfg = dict(format=_FORMAT, version=scvi_nb.__version__, hparams=self.hparams, registry=self.registry.to_dict(),
+                       is_trained=self.is_trained, weights_sha256=_sha256(tmp / "model.pt"))
+            (tmp / "config.json").write_text(json.dumps(cfg, indent=1))
+            if self.history is not None: self.history.to_csv(tmp / "history.csv")
+            if path.exists(): shutil.rmtree(path)
+            os.replace(tmp, path)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
 
-@patch
-def _batches(self:SCVI, adata=None, indices=None, batch_size:int=1024):
-    "Minibatches (dicts of tensors on the model's device) over `adata`'s cells in order"
-    adata = self.adata if adata is None else adata
-    if adata is None: raise ValueError("this model was loaded without data: pass adata=...")
-    if adata is not self.adata: self.registry.check(adata)
-    data = CountTensors.from_anndata(adata, self.registry, device=self._device())
-    idx = np.arange(adata.n_obs) if indices is None else np.asarray(indices)
-    self.module.eval()
-    return IndexLoader(data, idx, batch_size=batch_size, shuffle=False)
-
-@patch
-@torch.no_grad()
-def get_latent(self:SCVI,
-               adata=None, # default: the training data
-               give_mean:bool=True, # posterior mean of z (else one sample)
-               batch_size:int=1024,
-              ) -> np.ndarray:
-    "The latent representation z of every cell, (n_cells, n_latent)"
-    return torch.cat([self.module.latent(b["x"], b["batch"], give_mean).cpu()
-                      for b in self._batches(adata, batch_size=batch_size)]).numpy()
-
-# %% ../nbs/05_api.ipynb #3bb6f707
-@patch
-def _batch_code(self:SCVI, transform_batch):
-    cats = self.registry.batch_categories
-    if transform_batch is None: return None
-    if str(transform_batch) not in cats: raise ValueError(f"transform_batch={transform_batch!r} is not a batch of this model; batches: {cats}")
-    return cats.index(str(transform_batch))
-
-@patch
-@torch.no_grad()
-def _decode(self:SCVI, b, n_samples=1, transform_batch=None):
-    "Decoder outputs averaged over `n_samples` posterior draws of z (the mean of z when n_samples=1)"
-    m, x, s = self.module, b["x"], b["batch"]
-    code = self._batch_code(transform_batch)
-    s_dec = s if code is None else torch.full_like(s, code)
-    lib = m._sample_library(x, s)
-    if n_samples == 1: return m.generative(m.latent(x, s, give_mean=True), lib, s_dec)
-    outs = [m.generative(m.latent(x, s, give_mean=False), lib, s_dec) for _ in range(n_samples)]
-    return {k: (torch.stack([o[k] for o in outs]).mean(0) if outs[0][k] is not None else None) for k in outs[0]}
-
-@patch
-def get_normalized_expression(self:SCVI,
-                              adata=None, # default: the training data
-                              transform_batch=None, # decode every cell as this batch category
-                              library_size:float=1e4, # scale of the result (counts per cell)
-                              n_samples:int=1, # posterior draws of z to average (1: posterior mean)
-                              gene_list=None, # subset of genes to return
-                              batch_size:int=1024,
-                             ) -> pd.DataFrame:
-    "library_size × ρ for every cell and gene, as a DataFrame (cells × genes)"
-    adata = self.adata if adata is None else adata
-    rho = torch.cat([self._decode(b, n_samples, transform_batch)["px_scale"].cpu()
-                     for b in self._batches(adata, batch_size=batch_size)]).numpy() * library_size
-    df = pd.DataFrame(rho, index=adata.obs_names, columns=self.registry.gene_names)
-    return df if gene_list is None else df[list(gene_list)]
-
-@patch
-def impute(self:SCVI, adata=None, n_samples:int=1, batch_size:int=1024) -> np.ndarray:
-    "Expected counts E[y] = (1-π)μ under the model, (n_cells, n_genes)"
-    res = []
-    for b in self._batches(adata, batch_size=batch_size):
-        out = self._decode(b, n_samples)
-        rate = out["px_rate"]
-        if self.module.likelihood == "zinb": rate = rate * torch.sigmoid(-out["px_dropout"])
-        res.append(rate.cpu())
-    return torch.cat(res).numpy()
-
-# %% ../nbs/05_api.ipynb #04d6698d
-@patch
-@torch.no_grad()
-def get_elbo(self:SCVI, adata=None, indices=None, n_samples:int=1, batch_size:int=1024) -> float:
-    "Average per-cell ELBO (a lower bound on log p(y))"
-    vals = [self.module.elbo(b["x"], b["batch"], n_samples) for b in self._batches(adata, indices, batch_size)]
-    return torch.cat(vals).mean().item()
-
-@patch
-@torch.no_grad()
-def get_marginal_ll(self:SCVI, adata=None, indices=None, n_samples:int=100, batch_size:int=256) -> float:
-    "Average per-cell importance-sampling estimate of log p(y)"
-    vals = [self.module.marginal_ll(b["x"], b["batch"], n_samples) for b in self._batches(adata, indices, batch_size)]
-    return torch.cat(vals).mean().item()
-
-# %% ../nbs/05_api.ipynb #a9d92dd1
-@patch
-def differential_expression(self:SCVI,
-                            groupby:str, # obs column defining the groups
-                            group1, # category (or list of categories) of the first group
-                            group2=None, # category (or list) of the second group; None: all other cells
-                            mode:str="vanilla", # 'vanilla' (P(ρ1 > ρ2)) or 'change' (P(|LFC| > delta))
-                            delta:float=0.25, # LFC threshold of the 'change' mode
-                            batch_correction:bool=False, # average the expression over all batches
-                            **kwargs, # see `scvi_nb.metrics.differential_expression`
-                           ) -> pd.DataFrame:
-    "One row per gene: bayes_factor, proba_de, lfc_mean, lfc_std, group means; sorted by evidence"
-    from scvi_nb.metrics import differential_expression
-    return differential_expression(self, groupby, group1, group2=group2, mode=mode, delta=delta,
-                                   batch_correction=batch_correction, **kwargs)
-
-# %% ../nbs/05_api.ipynb #08c670c5
-_FORMAT = 1   # version of the saved-model layout; `load` reads formats <= this one
-
-def _sha256(path, chunk=1 << 20):
-    import hashlib
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for b in iter(lambda: f.read(chunk), b""): h.update(b)
-    return h.hexdigest()
-
-@patch
-def save(self:SCVI, path, overwrite:bool=False):
-    "Write the model to the folder `path`, atomically"
-    path = Path(path)
-    if path.exists() and not overwrite: raise FileExistsError(f"{path} exists; pass overwrite=True to replace it")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
-    try:
-        torch.save({k: v.cpu() for k, v in self.module.state_dict().items()}, tmp / "model.pt")
-        cfg = dict(format=_FORMAT, version=scvi_nb.__version__, hparams=self.hparams, registry=self.registry.to_dict(),
-                   is_trained=self.is_trained, weights_sha256=_sha256(tmp / "model.pt"))
-        (tmp / "config.json").write_text(json.dumps(cfg, indent=1))
-        if self.history is not None: self.history.to_csv(tmp / "history.csv")
-        if path.exists(): shutil.rmtree(path)
-        os.replace(tmp, path)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-
-# %% ../nbs/05_api.ipynb #01092ddc
-def _read_config(path:Path) -> dict:
-    f = path / "config.json"
-    if not f.exists(): raise ValueError(f"{path} is not a saved scvi_nb model: {f.name} is missing")
-    try: cfg = json.loads(f.read_text())
-    except json.JSONDecodeError as e: raise ValueError(f"{f} is damaged ({e}); save the model again") from None
-    fmt = cfg.get("format", 1)
-    if fmt > _FORMAT:
-        raise ValueError(f"{path} was saved by scvi_nb {cfg.get('version')} in format {fmt}; this scvi_nb "
-                         f"{scvi_nb.__version__} reads formats up to {_FORMAT}: upgrade scvi_nb")
-    w = path / "model.pt"
-    if not w.exists(): raise ValueError(f"{path} has no model.pt: the save is incomplete")
-    if "weights_sha256" in cfg and _sha256(w) != cfg["weights_sha256"]:
-        raise ValueError(f"{w} does not match the checksum in config.json: the file is truncated or altered")
-    return cfg
-
-@patch(cls_method=True)
-def load(cls:SCVI, path, adata=None, map_location="cpu") -> SCVI:
-    "Load a model saved with `save`; `adata` (optional) must have the same genes and batches"
-    path = Path(path)
-    cfg = _read_config(path)
-    reg = Registry.from_dict(cfg["registry"])
-    if adata is not None: reg.check(adata)
-    obj = cls.__new__(cls)
-    obj.adata, obj.registry, obj.hparams = adata, reg, cfg["hparams"]
-    obj.module = cls._make_module(reg, obj.hparams)
-    obj.module.load_state_dict(torch.load(path / "model.pt", map_location=map_location, weights_only=True))
-    obj.module.eval()
-    obj.is_trained, obj.train_indices, obj.validation_indices = cfg.get("is_trained", True), None, None
-    hist = path / "history.csv"
-    obj.history = pd.read_csv(hist, index_col="epoch") if hist.exists() else None
-    return obj
+    @classmethod
+    def load(cls, path, adata=None, map_location="cpu") -> SCVI:
+        "Load a model saved with `save`; `adata` (optional) must have the same genes and batches"
+        path = Path(path)
+        cfg = _read_config(path)
+        reg = Registry.from_dict(cfg["registry"])
+        if adata is not None: reg.check(adata)
+        obj = cls.__new__(cls)
+        obj.adata, obj.registry, obj.hparams = adata, reg, cfg["hparams"]
+        obj.module = cls._make_module(reg, obj.hparams)
+        obj.module.load_state_dict(torch.load(path / "model.pt", map_location=map_location, weights_only=True))
+        obj.module.eval()
+        obj.is_trained, obj.train_indices, obj.validation_indices = cfg.get("is_trained", True), None, None
+        hist = path / "history.csv"
+        obj.history = pd.read_csv(hist, index_col="epoch") if hist.exists() else None
+        return obj

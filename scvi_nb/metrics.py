@@ -1,4 +1,4 @@
-"""How good is a latent space, an imputation, a differential-expression call: clustering scores, batch mixing, the imputation benchmark and Bayesian differential expression.
+"""How good is a latent space: clustering scores against known labels and the mixing of batches — functions of arrays, no model.
 
 Docs: https://scvi-nb.github.io/scvi-nb/metrics.html.md"""
 
@@ -6,21 +6,15 @@ Docs: https://scvi-nb.github.io/scvi-nb/metrics.html.md"""
 
 # %% ../nbs/06_metrics.ipynb #be6317e9
 from __future__ import annotations
-import warnings
 import anndata as ad
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
-import torch
 from sklearn.cluster import KMeans
-from sklearn.decomposition import PCA
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score, silhouette_score
 from sklearn.neighbors import NearestNeighbors
-from .data import get_counts, validate_counts
-from .api import SCVI
 
 # %% auto #0
-__all__ = ['clustering_scores', 'leiden_scores', 'batch_entropy', 'imputation_error', 'differential_expression']
+__all__ = ['clustering_scores', 'leiden_scores', 'batch_entropy']
 
 # %% ../nbs/06_metrics.ipynb #5e933c21
 def _as_latent(latent, what:str="latent") -> np.ndarray:
@@ -32,6 +26,7 @@ def _as_latent(latent, what:str="latent") -> np.ndarray:
     if n_bad: raise ValueError(f"{what} has {n_bad} NaN or infinite entries; compute it from a trained model")
     return X
 
+# %% ../nbs/06_metrics.ipynb #a35c9a3c
 def _as_codes(values, n:int, what:str) -> np.ndarray:
     "Integer codes 0..K-1 of `values` (one per cell), else ValueError."
     s = pd.Series(np.asarray(values, dtype=object).reshape(-1))
@@ -85,166 +80,3 @@ def batch_entropy(latent, # (cells × dimensions) latent representation
     nn = NearestNeighbors(n_neighbors=k).fit(X).kneighbors(return_distance=False)   # itself excluded
     p = np.stack([(b[nn] == s).mean(1) for s in range(b.max() + 1)], 1)                 # p_ns
     return float(np.mean(-(p * np.log(np.where(p > 0, p, 1))).sum(1)))                # E
-
-# %% ../nbs/06_metrics.ipynb #4c92f049
-def _corrupt(X, # counts (cells × genes), dense or sparse; not modified
-             rate:float, # fraction of the non-zero entries to hide
-             rng:np.random.Generator,
-            ):
-    "Hide `rate` of the non-zero entries of X: (corrupted CSR, rows, cols, hidden values)"
-    coo = sp.coo_matrix(X, copy=True); coo.sum_duplicates()
-    nz = np.flatnonzero(coo.data != 0)
-    n_hide = int(np.floor(rate * len(nz)))                                       # |H|
-    if n_hide < 1: raise ValueError(f"rate={rate} of the {len(nz)} non-zero entries hides none; raise rate")
-    pick = rng.choice(nz, n_hide, replace=False)
-    data = coo.data.copy(); data[pick] = 0                                        # y~ = 0 on H
-    empty = np.bincount(coo.row, weights=data, minlength=coo.shape[0]) <= 0
-    keep = np.zeros(len(pick), bool)                                             # give back one entry of each emptied cell
-    hit = np.flatnonzero(empty[coo.row[pick]])
-    keep[hit[np.unique(coo.row[pick][hit], return_index=True)[1]]] = True
-    data[pick[keep]] = coo.data[pick[keep]]; pick = pick[~keep]
-    Xc = sp.csr_matrix((data, (coo.row, coo.col)), shape=coo.shape); Xc.eliminate_zeros()
-    return Xc, coo.row[pick], coo.col[pick], coo.data[pick].astype(np.float64)
-
-# %% ../nbs/06_metrics.ipynb #327c44ee
-def _knn_impute(Xc, # corrupted counts (cells × genes)
-                rows, cols, # the entries to impute
-                n_neighbors:int=15, n_pcs:int=10, seed:int=0):
-    "k-NN average (PCA of log-normalised counts) of library-normalised counts, at each cell's library size"
-    Xc = sp.csr_matrix(Xc, dtype=np.float64)
-    lib = np.asarray(Xc.sum(1)).ravel()                                          # l~_n
-    Xn = sp.csr_matrix(sp.diags(1 / lib) @ Xc)                                   # y~_n / l~_n
-    U = np.log1p(1e4 * Xn.toarray())                                             # u_n
-    P = PCA(min(n_pcs, min(U.shape) - 1), random_state=seed).fit_transform(U)
-    nn = NearestNeighbors(n_neighbors=n_neighbors).fit(P).kneighbors(return_distance=False)
-    vals = np.asarray(Xn[nn[rows].ravel(), np.repeat(cols, n_neighbors)]).reshape(-1, n_neighbors)
-    return lib[rows] * vals.mean(1)                                              # y^_ng
-
-# %% ../nbs/06_metrics.ipynb #61e8f647
-def imputation_error(adata, # AnnData with raw counts (not modified)
-                     rate:float=0.1, # fraction of the non-zero entries to hide
-                     seed:int=0, # seeds the corruption and the training
-                     layer:str|None=None, # layer holding the counts (None: X)
-                     batch_key:str|None=None, # obs column with the batch of each cell
-                     train_kwargs:dict|None=None, # passed to `SCVI.train` (e.g. max_epochs)
-                     n_neighbors:int=15, # k of the k-NN baseline
-                     n_pcs:int=10, # principal components of the k-NN baseline
-                     **model_kw, # passed to `SCVI` (e.g. n_latent, likelihood)
-                    ) -> dict:
-    "The paper's benchmark: median |imputed - hidden| over the hidden entries, for scVI and two baselines"
-    if not 0 < rate < 1: raise ValueError(f"rate must be in (0, 1), got {rate}")
-    validate_counts(adata, layer)
-    Xc, rows, cols, y = _corrupt(get_counts(adata, layer), rate, np.random.default_rng(seed))
-    obs = adata.obs[[batch_key]].copy() if batch_key is not None else pd.DataFrame(index=adata.obs_names.copy())
-    corrupted = ad.AnnData(X=Xc, obs=obs, var=pd.DataFrame(index=adata.var_names.copy()))
-    model = SCVI(corrupted, batch_key=batch_key, **model_kw)
-    model.train(**(dict(enable_progress_bar=False, seed=seed) | dict(train_kwargs or {})))
-    err = lambda y_hat: float(np.median(np.abs(y_hat - y)))                      # median over H of |y^ - y|
-    gene_mean = np.asarray(Xc.mean(0)).ravel()
-    return dict(scvi=err(model.impute()[rows, cols]), gene_mean=err(gene_mean[cols]),
-                knn_pca=err(_knn_impute(Xc, rows, cols, n_neighbors, n_pcs, seed)),
-                n_hidden_entries=int(len(y)), rate=float(rate))
-
-# %% ../nbs/06_metrics.ipynb #ac738f50
-def _fdr_calls(p:np.ndarray, # posterior probability of DE per gene
-               fdr_target:float=0.05, # target posterior expected FDR
-              ) -> np.ndarray:
-    "The largest top set (by p) whose mean (1 - p) is at most `fdr_target`, as a boolean mask"
-    order = np.argsort(-p, kind="stable")
-    fdr = np.cumsum(1 - p[order]) / np.arange(1, len(p) + 1)                     # expected FDR of the top k, nondecreasing
-    calls = np.zeros(len(p), bool)
-    calls[order[:int(np.count_nonzero(fdr <= fdr_target))]] = True               # k*
-    return calls
-
-# %% ../nbs/06_metrics.ipynb #8be32d32
-def _as_group(g) -> list:
-    "A group as a list of category names (one name, or a list of them)"
-    return [str(x) for x in g] if isinstance(g, (list, tuple, set, np.ndarray, pd.Index)) else [str(g)]
-
-def _group_indices(adata, groupby:str, group1, group2=None):
-    "Cell indices of group1 and of group2 (all other cells when None), else ValueError"
-    if groupby not in adata.obs.columns:
-        raise ValueError(f"groupby={groupby!r} is not a column of adata.obs; columns: {list(adata.obs.columns)}")
-    col = adata.obs[groupby]
-    vals, na = col.astype(str).to_numpy(), col.isna().to_numpy()
-    present = set(vals[~na])
-    cats = [str(c) for c in col.cat.categories if str(c) in present] if isinstance(col.dtype, pd.CategoricalDtype) else sorted(present)
-    g1, g2 = _as_group(group1), None if group2 is None else _as_group(group2)
-    for name, g, gs in (("group1", group1, g1), ("group2", group2, g2)):
-        if gs is None: continue
-        missing = [x for x in gs if x not in present]
-        if missing or not gs:
-            raise ValueError(f"{name}={g!r} is not a category of adata.obs[{groupby!r}] with cells"
-                             f"{f' ({missing} are not)' if len(gs) > 1 else ''}; categories: {cats[:30]}")
-    if g2 is not None and set(g1) & set(g2):
-        raise ValueError(f"group1 and group2 share {sorted(set(g1) & set(g2))}; compare two different groups")
-    in1 = np.isin(vals, g1) & ~na
-    in2 = (np.isin(vals, g2) if g2 is not None else ~in1) & ~na
-    if not in2.any():
-        raise ValueError(f"no cells outside group1={group1!r} in adata.obs[{groupby!r}]; pass group2 or another groupby")
-    return np.flatnonzero(in1), np.flatnonzero(in2)
-
-# %% ../nbs/06_metrics.ipynb #f67fbf47
-@torch.no_grad()
-def _sample_scales(model:SCVI, adata, idx, # the cells (repeats allowed)
-                   n_samples:int=1, # posterior draws of z per cell
-                   batch_correction:bool=False, # average rho over all batches
-                   batch_size:int=1024,
-                  ) -> np.ndarray:
-    "Posterior samples of rho (px_scale), shape (n_samples, len(idx), n_genes)"
-    m, out = model.module, []
-    for b in model._batches(adata, idx, batch_size):
-        x, s = b["x"], b["batch"]
-        lib, rhos = m._sample_library(x, s), []
-        for _ in range(n_samples):
-            z = m.latent(x, s, give_mean=False)                                  # z ~ q(z | y, s)
-            if not batch_correction: rhos.append(m.generative(z, lib, s)["px_scale"])
-            else: rhos.append(torch.stack([m.generative(z, lib, torch.full_like(s, c))["px_scale"]
-                                           for c in range(m.n_batch)]).mean(0))  # mean over s of f_rho(z, s)
-        out.append(torch.stack(rhos).cpu())
-    return torch.cat(out, 1).numpy()
-
-# %% ../nbs/06_metrics.ipynb #7540eda9
-def differential_expression(model:SCVI, # a trained model
-                            groupby:str, # obs column defining the groups
-                            group1, # category (or list of categories) of `groupby` for group 1
-                            group2=None, # category (or list) for group 2; None: all cells not in group 1
-                            mode:str="vanilla", # 'vanilla' (P(rho1 > rho2)) or 'change' (P(|LFC| > delta))
-                            delta:float=0.25, # LFC threshold (log2) of 'change' mode
-                            batch_correction:bool=False, # average rho over all batches for each z
-                            n_samples:int=1, # posterior draws of z per drawn cell
-                            n_cells:int=5000, # cells drawn (with replacement) per group: n_cells * n_samples pairs
-                            fdr_target:float=0.05, # target posterior expected FDR for `is_de_fdr`
-                            seed:int=0, # seeds the cell draws and the posterior draws
-                            pseudocount:float=1e-8, # added to rho before the log2 fold change
-                            eps:float=1e-8, # keeps the log Bayes factor finite
-                            adata=None, # default: the model's data
-                            batch_size:int=1024,
-                           ) -> pd.DataFrame:
-    "Bayesian DE of group1 vs group2: a DataFrame indexed by gene, sorted by evidence (bayes_factor descending)"
-    if mode not in ("vanilla", "change"): raise ValueError(f"mode={mode!r} is not 'vanilla' or 'change'")
-    if mode == "change" and not delta > 0: raise ValueError(f"delta must be > 0 in 'change' mode, got {delta}")
-    if n_cells < 1 or n_samples < 1: raise ValueError(f"n_cells and n_samples must be at least 1, got {n_cells} and {n_samples}")
-    if not model.is_trained: warnings.warn("the model has not been trained: its posterior is the initial networks'")
-    adata = model.adata if adata is None else adata
-    if adata is None: raise ValueError("this model was loaded without data: pass adata=...")
-    idx1, idx2 = _group_indices(adata, groupby, group1, group2)
-    rng = np.random.default_rng(seed)
-    cells = np.concatenate([rng.choice(idx1, n_cells), rng.choice(idx2, n_cells)])
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
-        rho = _sample_scales(model, adata, cells, n_samples, batch_correction, batch_size)
-    G = rho.shape[-1]
-    r1, r2 = rho[:, :n_cells].reshape(-1, G), rho[:, n_cells:].reshape(-1, G)   # P = n_cells * n_samples pairs
-    lfc = np.log2(r1 + pseudocount) - np.log2(r2 + pseudocount)                 # r_g per pair
-    p = (r1 > r2).mean(0) if mode == "vanilla" else (np.abs(lfc) > delta).mean(0)
-    bf = np.log(p + eps) - np.log(1 - p + eps)                                  # K_g
-    X = get_counts(adata, model.registry.layer)
-    raw = lambda idx: np.asarray(X[idx].mean(0, dtype=np.float64)).ravel()
-    df = pd.DataFrame(dict(bayes_factor=bf, proba_de=p, lfc_mean=lfc.mean(0), lfc_std=lfc.std(0),
-                           lfc_median=np.median(lfc, 0), scale1=r1.mean(0), scale2=r2.mean(0),
-                           raw_mean1=raw(idx1), raw_mean2=raw(idx2), is_de_fdr=_fdr_calls(p, fdr_target)),
-                      index=pd.Index(model.registry.gene_names, name="gene"))
-    tie = df.lfc_mean if mode == "vanilla" else df.lfc_mean.abs()
-    return (df.assign(_tie=tie).sort_values(["bayes_factor", "_tie"], ascending=False, kind="mergesort")
-              .drop(columns="_tie"))

@@ -8,17 +8,13 @@ Docs: https://scvi-nb.github.io/scvi-nb/model.html.md"""
 from __future__ import annotations
 import math
 import torch
-from torch import nn
-import torch.nn.functional as F
 import pyro
 import pyro.distributions as dist
 from pyro import poutine
-from pyro.infer import TraceMeanField_ELBO
 from pyro.nn import PyroModule, PyroParam
 from torch.distributions import constraints
-from .distributions import NB, ZINB, log_zinb_positive, log_nb_positive
+from .distributions import NB, ZINB
 from .nn import ZEncoder, LEncoder, XDecoder
-from fastcore.basics import patch
 
 # %% auto #0
 __all__ = ['ScviModule']
@@ -76,136 +72,119 @@ class ScviModule(PyroModule):
             shape = (n_input,) if dispersion == "gene" else (n_batch, n_input)
             self.px_r = PyroParam(torch.ones(shape), constraint=constraints.positive)
 
-# %% ../nbs/03_model.ipynb #44d2ebc9
-@patch
-def _theta(self:ScviModule, batch_index, px_r=None):
-    "Inverse dispersion θ for each cell: (G,), (n, G) for gene-batch, or the decoder's (n, G) head"
-    if self.dispersion == "gene-cell": return px_r
-    theta = self.px_r
-    return theta[batch_index] if self.dispersion == "gene-batch" else theta
+    def _theta(self, batch_index, px_r=None):
+        "Inverse dispersion θ for each cell: (G,), (n, G) for gene-batch, or the decoder's (n, G) head"
+        if self.dispersion == "gene-cell": return px_r
+        theta = self.px_r
+        return theta[batch_index] if self.dispersion == "gene-batch" else theta
 
-@patch
-def _likelihood(self:ScviModule, out:dict, batch_index):
-    "p(y | z, l, s) as a Pyro distribution over a cell's G genes"
-    if self.likelihood == "poisson": return dist.Poisson(out["px_rate"], validate_args=False).to_event(1)
-    theta = self._theta(batch_index, out["px_r"])
-    if self.likelihood == "nb": return NB(out["px_rate"], theta, validate_args=False).to_event(1)
-    return ZINB(out["px_rate"], theta, out["px_dropout"], validate_args=False).to_event(1)
+    def _likelihood(self, out:dict, batch_index):
+        "p(y | z, l, s) as a Pyro distribution over a cell's G genes"
+        if self.likelihood == "poisson": return dist.Poisson(out["px_rate"], validate_args=False).to_event(1)
+        theta = self._theta(batch_index, out["px_r"])
+        if self.likelihood == "nb": return NB(out["px_rate"], theta, validate_args=False).to_event(1)
+        return ZINB(out["px_rate"], theta, out["px_dropout"], validate_args=False).to_event(1)
 
-@patch
-def _observed_library(self:ScviModule, x):
-    "log total counts of each cell, shape (n, 1)"
-    return torch.log(x.sum(-1, keepdim=True).clamp_min(1.0))
+    def _observed_library(self, x):
+        "log total counts of each cell, shape (n, 1)"
+        return torch.log(x.sum(-1, keepdim=True).clamp_min(1.0))
 
-# %% ../nbs/03_model.ipynb #d0f1c84d
-@patch
-def model(self:ScviModule,
-          x:torch.Tensor, # counts (n, G)
-          batch_index:torch.Tensor, # batch codes (n,)
-          idx:torch.Tensor=None, # indices of these cells in the data set (defaults to 0..n-1)
-          n_obs:int=None, # number of cells in the data set (defaults to n: no scaling)
-          kl_weight:float=1.0, # KL warm-up weight on the latent sites
-         ):
-    "p(y, z, l | s): the generative model"
-    n = x.shape[0]
-    idx = torch.arange(n, device=x.device) if idx is None else idx
-    with pyro.plate("cells", n_obs or n, subsample=idx):
-        with _kl_scale(kl_weight):
-            z = pyro.sample("z", dist.Normal(x.new_zeros(n, self.n_latent), 1.0).to_event(1))
+    def model(self,
+              x:torch.Tensor, # counts (n, G)
+              batch_index:torch.Tensor, # batch codes (n,)
+              idx:torch.Tensor=None, # indices of these cells in the data set (defaults to 0..n-1)
+              n_obs:int=None, # number of cells in the data set (defaults to n: no scaling)
+              kl_weight:float=1.0, # KL warm-up weight on the latent sites
+             ):
+        "p(y, z, l | s): the generative model"
+        n = x.shape[0]
+        idx = torch.arange(n, device=x.device) if idx is None else idx
+        with pyro.plate("cells", n_obs or n, subsample=idx):
+            with _kl_scale(kl_weight):
+                z = pyro.sample("z", dist.Normal(x.new_zeros(n, self.n_latent), 1.0).to_event(1))
+                if self.library == "latent":
+                    l = pyro.sample("l", dist.Normal(self.library_log_means[batch_index],
+                                                     self.library_log_vars[batch_index].sqrt()).to_event(1))
+            if self.library == "observed": l = self._observed_library(x)
+            out = self.decoder(z, l, batch_index)
+            pyro.sample("y", self._likelihood(out, batch_index), obs=x)
+        return out
+
+    def guide(self, x, batch_index, idx=None, n_obs=None, kl_weight=1.0):
+        "q(z, l | y, s): the amortised mean-field guide (same arguments as `model`)"
+        n = x.shape[0]
+        idx = torch.arange(n, device=x.device) if idx is None else idx
+        with pyro.plate("cells", n_obs or n, subsample=idx), _kl_scale(kl_weight):
+            qz_m, qz_s = self.z_encoder(x, batch_index)
+            z = pyro.sample("z", dist.Normal(qz_m, qz_s).to_event(1))
             if self.library == "latent":
-                l = pyro.sample("l", dist.Normal(self.library_log_means[batch_index],
-                                                 self.library_log_vars[batch_index].sqrt()).to_event(1))
-        if self.library == "observed": l = self._observed_library(x)
-        out = self.decoder(z, l, batch_index)
-        pyro.sample("y", self._likelihood(out, batch_index), obs=x)
-    return out
+                ql_m, ql_s = self.l_encoder(x, batch_index)
+                pyro.sample("l", dist.Normal(ql_m, ql_s).to_event(1))
+        return z
 
-@patch
-def guide(self:ScviModule, x, batch_index, idx=None, n_obs=None, kl_weight=1.0):
-    "q(z, l | y, s): the amortised mean-field guide (same arguments as `model`)"
-    n = x.shape[0]
-    idx = torch.arange(n, device=x.device) if idx is None else idx
-    with pyro.plate("cells", n_obs or n, subsample=idx), _kl_scale(kl_weight):
+    @torch.no_grad()
+    def latent(self, x, batch_index, give_mean:bool=True):
+        "Posterior mean (or one sample) of z for each cell"
         qz_m, qz_s = self.z_encoder(x, batch_index)
-        z = pyro.sample("z", dist.Normal(qz_m, qz_s).to_event(1))
+        return qz_m if give_mean else qz_m + qz_s * torch.randn_like(qz_s)
+
+    @torch.no_grad()
+    def log_library(self, x, batch_index, n_samples:int|None=None):
+        "Log-library: observed, or drawn from q(l|y,s) (its mean when n_samples is None)"
+        if self.library == "observed":
+            l = self._observed_library(x)
+            return l if n_samples is None else l.expand(n_samples, *l.shape)
+        ql_m, ql_s = self.l_encoder(x, batch_index)
+        if n_samples is None: return ql_m
+        return dist.Normal(ql_m, ql_s).sample((n_samples,))
+
+    def generative(self, z, library, batch_index):
+        "Decoder outputs (px_scale, px_rate, px_r, px_dropout) with θ filled in for every dispersion"
+        out = self.decoder(z, library, batch_index)
+        if self.likelihood != "poisson": out["px_r"] = self._theta(batch_index, out["px_r"])
+        return out
+
+    def _log_lik_draws(self, x, batch_index, z, l):
+        "log p(y | z_k, l_k, s) for K draws z (K, n, d) and l (K, n, 1), shape (K, n)"
+        K, n = z.shape[:2]
+        s_rep = batch_index.repeat(K)
+        out = self.decoder(z.reshape(K * n, -1), l.reshape(K * n, 1), s_rep)
+        return self._likelihood(out, s_rep).log_prob(x.repeat(K, 1)).reshape(K, n)
+
+    @torch.no_grad()
+    def log_importance_weights(self, x, batch_index, n_samples:int=100):
+        "log p(y,z_k,l_k) - log q(z_k,l_k|y) for K=n_samples draws from the guide, shape (K, n)"
+        qz_m, qz_s = self.z_encoder(x, batch_index)
+        qz = dist.Normal(qz_m, qz_s).to_event(1)
+        z = qz.sample((n_samples,))                               # (K, n, d)
+        log_w = dist.Normal(0.0, 1.0).expand(qz_m.shape).to_event(1).log_prob(z) - qz.log_prob(z)
         if self.library == "latent":
             ql_m, ql_s = self.l_encoder(x, batch_index)
-            pyro.sample("l", dist.Normal(ql_m, ql_s).to_event(1))
-    return z
+            ql = dist.Normal(ql_m, ql_s).to_event(1)
+            l = ql.sample((n_samples,))                           # (K, n, 1)
+            pl = dist.Normal(self.library_log_means[batch_index], self.library_log_vars[batch_index].sqrt()).to_event(1)
+            log_w = log_w + pl.log_prob(l) - ql.log_prob(l)
+        else: l = self._observed_library(x).expand(n_samples, -1, -1)
+        return log_w + self._log_lik_draws(x, batch_index, z, l)
 
-# %% ../nbs/03_model.ipynb #dd93a0ea
-@patch
-@torch.no_grad()
-def latent(self:ScviModule, x, batch_index, give_mean:bool=True):
-    "Posterior mean (or one sample) of z for each cell"
-    qz_m, qz_s = self.z_encoder(x, batch_index)
-    return qz_m if give_mean else qz_m + qz_s * torch.randn_like(qz_s)
+    @torch.no_grad()
+    def marginal_ll(self, x, batch_index, n_samples:int=100):
+        "Importance-sampling estimate of log p(y_n) for each cell, shape (n,)"
+        lw = self.log_importance_weights(x, batch_index, n_samples)
+        return torch.logsumexp(lw, 0) - math.log(n_samples)
 
-@patch
-def generative(self:ScviModule, z, library, batch_index):
-    "Decoder outputs (px_scale, px_rate, px_r, px_dropout) with θ filled in for every dispersion"
-    out = self.decoder(z, library, batch_index)
-    if self.likelihood != "poisson": out["px_r"] = self._theta(batch_index, out["px_r"])
-    return out
-
-@patch
-def _sample_library(self:ScviModule, x, batch_index, n_samples=None):
-    "Log-library: observed, or drawn from q(l|y,s) (mean when n_samples is None)"
-    if self.library == "observed":
-        l = self._observed_library(x)
-        return l if n_samples is None else l.expand(n_samples, *l.shape)
-    ql_m, ql_s = self.l_encoder(x, batch_index)
-    if n_samples is None: return ql_m
-    return dist.Normal(ql_m, ql_s).sample((n_samples,))
-
-# %% ../nbs/03_model.ipynb #aec9285b
-@patch
-def _log_lik_draws(self:ScviModule, x, batch_index, z, l):
-    "log p(y | z_k, l_k, s) for K draws z (K, n, d) and l (K, n, 1), shape (K, n)"
-    K, n = z.shape[:2]
-    s_rep = batch_index.repeat(K)
-    out = self.decoder(z.reshape(K * n, -1), l.reshape(K * n, 1), s_rep)
-    return self._likelihood(out, s_rep).log_prob(x.repeat(K, 1)).reshape(K, n)
-
-# %% ../nbs/03_model.ipynb #760e74a4
-@patch
-@torch.no_grad()
-def log_importance_weights(self:ScviModule, x, batch_index, n_samples:int=100):
-    "log p(y,z_k,l_k) - log q(z_k,l_k|y) for K=n_samples draws from the guide, shape (K, n)"
-    qz_m, qz_s = self.z_encoder(x, batch_index)
-    qz = dist.Normal(qz_m, qz_s).to_event(1)
-    z = qz.sample((n_samples,))                               # (K, n, d)
-    log_w = dist.Normal(0.0, 1.0).expand(qz_m.shape).to_event(1).log_prob(z) - qz.log_prob(z)
-    if self.library == "latent":
-        ql_m, ql_s = self.l_encoder(x, batch_index)
-        ql = dist.Normal(ql_m, ql_s).to_event(1)
-        l = ql.sample((n_samples,))                           # (K, n, 1)
-        pl = dist.Normal(self.library_log_means[batch_index], self.library_log_vars[batch_index].sqrt()).to_event(1)
-        log_w = log_w + pl.log_prob(l) - ql.log_prob(l)
-    else: l = self._observed_library(x).expand(n_samples, -1, -1)
-    return log_w + self._log_lik_draws(x, batch_index, z, l)
-
-@patch
-@torch.no_grad()
-def marginal_ll(self:ScviModule, x, batch_index, n_samples:int=100):
-    "Importance-sampling estimate of log p(y_n) for each cell, shape (n,)"
-    lw = self.log_importance_weights(x, batch_index, n_samples)
-    return torch.logsumexp(lw, 0) - math.log(n_samples)
-
-# %% ../nbs/03_model.ipynb #bb7e0088
-@patch
-@torch.no_grad()
-def elbo(self:ScviModule, x, batch_index, n_samples:int=1):
-    "Per-cell ELBO E_q[log p(y|z,l)] - KL(q(z)||p(z)) [- KL(q(l)||p(l))], KL in closed form, shape (n,)"
-    qz_m, qz_s = self.z_encoder(x, batch_index)
-    qz = dist.Normal(qz_m, qz_s)
-    kl = torch.distributions.kl_divergence(qz, dist.Normal(torch.zeros_like(qz_m), 1.0)).sum(-1)
-    z = qz.sample((n_samples,))
-    if self.library == "latent":
-        ql_m, ql_s = self.l_encoder(x, batch_index)
-        ql = dist.Normal(ql_m, ql_s)
-        pl = dist.Normal(self.library_log_means[batch_index], self.library_log_vars[batch_index].sqrt())
-        kl = kl + torch.distributions.kl_divergence(ql, pl).sum(-1)
-        l = ql.sample((n_samples,))
-    else: l = self._observed_library(x).expand(n_samples, -1, -1)
-    return self._log_lik_draws(x, batch_index, z, l).mean(0) - kl
+    @torch.no_grad()
+    def elbo(self, x, batch_index, n_samples:int=1):
+        "Per-cell ELBO E_q[log p(y|z,l)] - KL(q(z)||p(z)) [- KL(q(l)||p(l))], KL in closed form, shape (n,)"
+        qz_m, qz_s = self.z_encoder(x, batch_index)
+        qz = dist.Normal(qz_m, qz_s)
+        kl = torch.distributions.kl_divergence(qz, dist.Normal(torch.zeros_like(qz_m), 1.0)).sum(-1)
+        z = qz.sample((n_samples,))
+        if self.library == "latent":
+            ql_m, ql_s = self.l_encoder(x, batch_index)
+            ql = dist.Normal(ql_m, ql_s)
+            pl = dist.Normal(self.library_log_means[batch_index], self.library_log_vars[batch_index].sqrt())
+            kl = kl + torch.distributions.kl_divergence(ql, pl).sum(-1)
+            l = ql.sample((n_samples,))
+        else: l = self._observed_library(x).expand(n_samples, -1, -1)
+        return self._log_lik_draws(x, batch_index, z, l).mean(0) - kl

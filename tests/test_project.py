@@ -100,3 +100,67 @@ def test_tutorials_import_what_their_colab_cell_installs():
         assert '"scvi-nb[tutorials] @ git+' in code and "google.colab" in code, f"{nb.name}: no Colab install cell"
         bad = _undeclared(_top_imports(code), declared, allowed=COLAB)
         assert not bad, f"{nb.name} imports what `pip install scvi-nb[tutorials]` does not install: {bad}"
+
+
+# --- layers: data -> nn -> model -> train -> de -> api -> metrics/benchmark/cli, no module importing one that imports it back
+def _scvi_edges(source: str, modules: set, reexports: dict) -> set:
+    "The scvi_nb modules that `source` imports: `from .x import`, `import scvi_nb.x`, `from scvi_nb import x`, in function bodies too"
+    out = set()
+    for n in ast.walk(ast.parse(source)):
+        if isinstance(n, ast.Import):
+            out |= {a.name.split(".")[1] for a in n.names if a.name.startswith("scvi_nb.")}
+        elif isinstance(n, ast.ImportFrom) and (n.level == 1 or (n.module or "").split(".")[0] == "scvi_nb"):
+            parts = (n.module or "").split(".")[0 if n.level else 1:]
+            if parts and parts[0]: out.add(parts[0])                     # from .x import y, from scvi_nb.x import y
+            else: out |= {a.name if a.name in modules else reexports.get(a.name) for a in n.names}   # from . / scvi_nb import x
+    return {m for m in out if m in modules}
+
+
+def _find_cycle(graph: dict):
+    "A list of modules [a, b, ..., a] that import each other in a circle, or None"
+    state, stack = {}, []
+    def visit(u):
+        state[u] = "open"; stack.append(u)
+        for v in sorted(graph.get(u, ())):
+            if state.get(v) == "open": return stack[stack.index(v):] + [v]
+            if v not in state and (cycle := visit(v)): return cycle
+        state[u] = "done"; stack.pop()
+    for u in sorted(graph):
+        if u not in state and (cycle := visit(u)): return cycle
+    return None
+
+
+def _module_graph() -> dict:
+    "module -> the scvi_nb modules it imports. `import scvi_nb` (the package, run by Python before any of its modules"
+    "anyway) is no edge; a name the package re-exports (`from scvi_nb import SCVI`) is an edge to the module defining it"
+    pkg = ROOT / "scvi_nb"
+    modules = {p.stem for p in pkg.glob("*.py")} - {"__init__"}
+    reexports = {a.asname or a.name: n.module for n in ast.walk(ast.parse((pkg / "__init__.py").read_text()))
+                 if isinstance(n, ast.ImportFrom) and n.level == 1 and n.module for a in n.names}
+    return {m: _scvi_edges((pkg / f"{m}.py").read_text(), modules, reexports) - {m} for m in sorted(modules)}
+
+
+def _reach(graph: dict, start: str) -> set:
+    seen, todo = set(), [start]
+    while todo:
+        for v in graph.get(todo.pop(), ()):
+            if v not in seen: seen.add(v); todo.append(v)
+    return seen
+
+
+def test_module_graph_has_no_cycle():
+    g = _module_graph()
+    assert {"model", "train", "de", "data"} <= g["api"], g["api"]          # the parser sees the real imports
+    cycle = _find_cycle(g)
+    assert cycle is None, f"scvi_nb modules import each other in a circle: {' -> '.join(cycle)}"
+    for low in ("metrics", "de"):                                          # statistics of arrays: no model below them
+        assert not _reach(g, low) & {"model", "train", "api"}, f"{low} reaches {_reach(g, low)}"
+
+
+def test_module_cycle_is_caught():
+    "The check above can fail: a circle through a relative import, an import inside a function and a re-exported name"
+    src = {"a": "from .b import f", "b": "def g():\n    import scvi_nb.c.sub", "c": "from scvi_nb import A", "d": "import scvi_nb"}
+    g = {m: _scvi_edges(s, set(src), {"A": "a"}) for m, s in src.items()}
+    assert g == {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": set()}, g
+    assert _find_cycle(g) == ["a", "b", "c", "a"]
+    assert _find_cycle({"a": {"b"}, "b": {"c"}, "c": set()}) is None
