@@ -14,7 +14,7 @@ import torch
 import scvi_nb
 from .data import setup_anndata, get_counts, Registry, CountTensors, IndexLoader
 from .model import ScviModule
-from .train import train_module
+from .train import train_module, DEFAULT_LR
 from .de import bayes_factors, check_de_mode, group_indices
 
 # %% auto #0
@@ -80,11 +80,11 @@ class SCVI:
                 ", ".join(f"{k}={v!r}" for k, v in self.hparams.items()) + f"), trained={self.is_trained}")
 
     def train(self,
-              max_epochs:int|None=None, # default: min(round(20000/n_cells*400), 400)
+              max_epochs:int|None=None, # default: `default_max_epochs(n_cells)` = min(round(3e6/n_cells), 150)
               batch_size:int=128, # cells per minibatch
-              lr:float=1e-3, # Adam learning rate
+              lr:float=DEFAULT_LR, # Adam learning rate (6e-3: the default recipe, see 04_train)
               train_size:float=0.9, # fraction of cells used for training
-              early_stopping:bool=True, # stop when the validation ELBO stops improving
+              early_stopping:bool=True, # stop when the validation ELBO stops improving at full KL weight; keep the best weights
               accelerator:str="auto", # Lightning accelerator
               devices="auto", # Lightning devices
               seed:int=0, # seed for the split, the shuffling and the networks' noise

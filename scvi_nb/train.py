@@ -7,21 +7,22 @@ Docs: https://scvi-nb.github.io/scvi-nb/train.html.md"""
 # %% ../nbs/04_train.ipynb #cf90ab0f
 from __future__ import annotations
 import contextlib, logging, math, time, warnings
-import numpy as np
+from typing import NamedTuple
 import pandas as pd
 import torch
 import pyro
 import pytorch_lightning as pl
-from pytorch_lightning.callbacks import Callback, EarlyStopping, ModelCheckpoint
+from pytorch_lightning.callbacks import Callback, ModelCheckpoint
 from pyro.infer import TraceMeanField_ELBO
 from .model import ScviModule
 from .data import ScviDataModule
 
 # %% auto #0
-__all__ = ['kl_weight', 'ScviTrainingPlan', 'History', 'EpochSeeder', 'NonFiniteGuard', 'default_max_epochs', 'train_module']
+__all__ = ['DEFAULT_LR', 'kl_warmup', 'ScviTrainingPlan', 'History', 'EpochSeeder', 'NonFiniteGuard', 'BestAfterWarmup',
+           'default_max_epochs', 'default_kl_warmup', 'TrainingRun', 'train_module']
 
 # %% ../nbs/04_train.ipynb #a58fe592
-def kl_weight(epoch:int, n_epochs_kl_warmup:int|None) -> float:
+def kl_warmup(epoch:int, n_epochs_kl_warmup:int|None) -> float:
     "Linear KL warm-up: 0 at epoch 0, 1 from `n_epochs_kl_warmup` on (1 throughout if None or 0)"
     return 1.0 if not n_epochs_kl_warmup else min(1.0, epoch / n_epochs_kl_warmup)
 
@@ -34,7 +35,7 @@ class ScviTrainingPlan(pl.LightningModule):
                  lr:float=1e-3, # Adam learning rate
                  weight_decay:float=1e-6, # Adam weight decay (as scvi-tools)
                  eps:float=0.01, # Adam epsilon (as scvi-tools)
-                 n_epochs_kl_warmup:int|None=400, # epochs for the KL weight to reach 1
+                 n_epochs_kl_warmup:int|None=None, # epochs for the KL weight to reach 1 (None: full weight from the start)
                  reduce_lr_on_plateau:bool=False, # lower the learning rate when the validation ELBO stalls
                  lr_factor:float=0.6, # factor of each reduction
                  lr_patience:int=30, # epochs without improvement before a reduction
@@ -48,13 +49,15 @@ class ScviTrainingPlan(pl.LightningModule):
         self.elbo = TraceMeanField_ELBO()
 
     @property
-    def kl_weight(self): return kl_weight(self.current_epoch, self.n_epochs_kl_warmup)
+    def kl_weight(self) -> float:
+        "The KL weight of the current epoch"
+        return kl_warmup(self.current_epoch, self.n_epochs_kl_warmup)
 
-    def loss(self, batch, n_obs, kl_w=1.0):
+    def loss(self, batch, n_obs, kl_weight=1.0):
         "Pyro's negative ELBO for a minibatch, scaled to a plate of `n_obs` cells"
         with pyro.validation_enabled(False):   # the counts were validated once, up front; a NaN loss still stops training
             return self.elbo.differentiable_loss(self.module.model, self.module.guide, batch["x"], batch["batch"],
-                                                 batch["idx"], n_obs, kl_w)
+                                                 batch["idx"], n_obs, kl_weight)
 
     def training_step(self, batch, batch_idx):
         loss = self.loss(batch, self.n_obs_train, self.kl_weight) / self.n_obs_train
@@ -115,10 +118,41 @@ class NonFiniteGuard(Callback):
         if self.good is not None: plan.module.load_state_dict(self.good)
         return "the initial weights" if self.good_epoch is None else f"the weights after epoch {self.good_epoch}"
 
+# %% ../nbs/04_train.ipynb #0eae2fb4
+class BestAfterWarmup(Callback):
+    "Early stopping on the validation ELBO, judged only at full KL weight; the best weights are restored at the end"
+    def __init__(self, patience:int=25, # epochs at full KL weight without improvement before stopping
+                 min_delta:float=0.0, # improvement (nats per cell) that counts
+                 monitor:str="elbo_validation"):
+        self.patience, self.min_delta, self.monitor = patience, min_delta, monitor
+        self.best, self.best_epoch, self.wait, self.weights = -math.inf, None, 0, None
+
+    def on_validation_end(self, trainer, plan):
+        value = trainer.callback_metrics.get(self.monitor)
+        if trainer.sanity_checking or value is None or plan.kl_weight < 1: return
+        if float(value) > self.best + self.min_delta:
+            self.best, self.best_epoch, self.wait = float(value), trainer.current_epoch, 0
+            self.weights = {k: v.detach().clone() for k, v in plan.module.state_dict().items()}
+        else:
+            self.wait += 1
+            trainer.should_stop = trainer.should_stop or self.wait >= self.patience
+
+    def on_fit_end(self, trainer, plan):
+        if self.weights is not None: plan.module.load_state_dict(self.weights)
+
+    def state_dict(self): return dict(best=self.best, best_epoch=self.best_epoch, wait=self.wait, weights=self.weights)
+    def load_state_dict(self, state): self.__dict__.update(state)
+
 # %% ../nbs/04_train.ipynb #a650ee20
+DEFAULT_LR = 6e-3   # Adam's learning rate in the default recipe (scvi-tools: 1e-3 for 400 epochs)
+
 def default_max_epochs(n_cells:int) -> int:
-    "min(round(20000 / n_cells * 400), 400), at least 1"
-    return int(max(1, min(round(20000 / n_cells * 400), 400)))
+    "About 3 million cell-updates: min(round(3e6 / n_cells), 150), at least 1"
+    return int(max(1, min(round(3e6 / n_cells), 150)))
+
+def default_kl_warmup(max_epochs:int) -> int:
+    "The KL weight reaches 1 after the first third of the planned epochs (at least 1)"
+    return max(1, round(max_epochs / 3))
 
 # %% ../nbs/04_train.ipynb #e4f69146
 def _data_device(accelerator, devices, strategy) -> str:
@@ -139,17 +173,46 @@ def _quiet_lightning():
         for n, lvl in old.items(): logging.getLogger(n).setLevel(lvl)
 
 # %% ../nbs/04_train.ipynb #3b3438d9
+class TrainingRun(NamedTuple):
+    "What `train_module` returns"
+    plan: ScviTrainingPlan
+    trainer: pl.Trainer
+    history: pd.DataFrame
+    datamodule: ScviDataModule
+
+def _stopping_and_checkpoints(has_val:bool, early_stopping:bool, patience:int, checkpoint_dir) -> list:
+    "The early-stopping and checkpoint callbacks a run asks for"
+    cbs = []
+    if early_stopping and has_val: cbs.append(BestAfterWarmup(patience))
+    elif early_stopping: warnings.warn("train_size=1.0 leaves no validation cells: early stopping is off")
+    if checkpoint_dir:   # best.ckpt at the best monitored value; last.ckpt after every epoch (to resume from)
+        cbs.append(ModelCheckpoint(checkpoint_dir, filename="best", monitor="elbo_validation" if has_val else "train_loss",
+                                   mode="max" if has_val else "min", enable_version_counter=False))
+        cbs.append(ModelCheckpoint(checkpoint_dir, filename="last", enable_version_counter=False))
+    return cbs
+
+def _fit(trainer, plan, dm, guard:NonFiniteGuard, ckpt_path):
+    "trainer.fit; on a non-finite loss or gradient, put the last good weights back and say what to try"
+    try: trainer.fit(plan, datamodule=dm, ckpt_path=ckpt_path)
+    except FloatingPointError as e:
+        restored = guard.restore(plan)
+        plan.module.eval()
+        raise FloatingPointError(f"{e}; training stopped and {restored} were restored. Try a lower lr, "
+                                 "gradient_clip_val=..., or check the data for extreme counts") from None
+
+# %% ../nbs/04_train.ipynb #78301056
 def train_module(module:ScviModule, # the model to train (in place)
                  adata, # AnnData with the counts
                  registry, # its `Registry` from `setup_anndata`
                  max_epochs:int|None=None, # default: `default_max_epochs(n_cells)`
                  batch_size:int=128, # cells per minibatch
-                 lr:float=1e-3, # Adam learning rate
+                 lr:float=DEFAULT_LR, # Adam learning rate
                  train_size:float=0.9, # fraction of cells for training; the rest validate
-                 early_stopping:bool=True, # stop when the validation ELBO stops improving
-                 early_stopping_patience:int=45, # epochs without improvement before stopping
-                 n_epochs_kl_warmup:int|None=400, # KL warm-up length in epochs
+                 early_stopping:bool=True, # stop when the validation ELBO stops improving at full KL weight
+                 early_stopping_patience:int=25, # epochs at full KL weight without improvement before stopping
+                 n_epochs_kl_warmup:int|None=None, # KL warm-up in epochs; default: `default_kl_warmup(max_epochs)`
                  reduce_lr_on_plateau:bool=False, # see `ScviTrainingPlan`
+                 lr_patience:int=30, # epochs without improvement before ReduceLROnPlateau lowers the rate
                  accelerator:str="auto", # passed to the Trainer
                  devices="auto", # passed to the Trainer
                  strategy="auto", # passed to the Trainer (e.g. "ddp")
@@ -157,11 +220,12 @@ def train_module(module:ScviModule, # the model to train (in place)
                  checkpoint_dir:str|None=None, # write best and last checkpoints here
                  ckpt_path:str|None=None, # resume from this checkpoint (e.g. checkpoint_dir/last.ckpt)
                  enable_progress_bar:bool=True, # Lightning's progress bar
-                 **trainer_kwargs):
-    "Train `module` on `adata`; returns (plan, trainer, history DataFrame, datamodule)"
+                 **trainer_kwargs) -> TrainingRun:
+    "Train `module` on `adata` in place"
     pl.seed_everything(seed, workers=True, verbose=False)
     pyro.set_rng_seed(seed)
     max_epochs = max_epochs or default_max_epochs(adata.n_obs)
+    n_epochs_kl_warmup = default_kl_warmup(max_epochs) if n_epochs_kl_warmup is None else n_epochs_kl_warmup
     dm = ScviDataModule(adata, registry, batch_size=batch_size, train_size=train_size, seed=seed,
                         device=_data_device(accelerator, devices, strategy))
     dm.setup()
@@ -170,26 +234,15 @@ def train_module(module:ScviModule, # the model to train (in place)
                          f"(train_size={train_size}); BatchNorm cannot normalise a single cell")
     has_val = len(dm.val_idx) > 0
     plan = ScviTrainingPlan(module, n_obs_train=len(dm.train_idx), lr=lr, n_epochs_kl_warmup=n_epochs_kl_warmup,
-                            reduce_lr_on_plateau=reduce_lr_on_plateau and has_val)
+                            reduce_lr_on_plateau=reduce_lr_on_plateau and has_val, lr_patience=lr_patience)
     history, guard = History(), NonFiniteGuard()
-    callbacks = [*trainer_kwargs.pop("callbacks", []), history, guard, EpochSeeder(seed, dm)]
-    if early_stopping and has_val:
-        callbacks.append(EarlyStopping("elbo_validation", mode="max", patience=early_stopping_patience))
-    elif early_stopping: warnings.warn("train_size=1.0 leaves no validation cells: early stopping is off")
-    if checkpoint_dir:
-        callbacks.append(ModelCheckpoint(checkpoint_dir, monitor="elbo_validation" if has_val else "train_loss",
-                                         mode="max" if has_val else "min", save_last=True))
-    trainer_kwargs = dict(max_epochs=max_epochs, accelerator=accelerator, devices=devices, strategy=strategy,
-                          callbacks=callbacks, logger=False, enable_checkpointing=bool(checkpoint_dir),
-                          enable_model_summary=False, num_sanity_val_steps=0, enable_progress_bar=enable_progress_bar,
-                          **trainer_kwargs)
+    callbacks = [*trainer_kwargs.pop("callbacks", []), history, guard, EpochSeeder(seed, dm),
+                 *_stopping_and_checkpoints(has_val, early_stopping, early_stopping_patience, checkpoint_dir)]
     with _quiet_lightning():
-        trainer = pl.Trainer(**trainer_kwargs)
-        try: trainer.fit(plan, datamodule=dm, ckpt_path=ckpt_path)
-        except FloatingPointError as e:
-            restored = guard.restore(plan)
-            module.eval()
-            raise FloatingPointError(f"{e}; training stopped and {restored} were restored. Try a lower lr, "
-                                     "gradient_clip_val=..., or check the data for extreme counts") from None
+        trainer = pl.Trainer(max_epochs=max_epochs, accelerator=accelerator, devices=devices, strategy=strategy,
+                             callbacks=callbacks, logger=False, enable_checkpointing=bool(checkpoint_dir),
+                             enable_model_summary=False, num_sanity_val_steps=0,
+                             enable_progress_bar=enable_progress_bar, **trainer_kwargs)
+        _fit(trainer, plan, dm, guard, ckpt_path)
     module.eval()
-    return plan, trainer, history.df, dm
+    return TrainingRun(plan, trainer, history.df, dm)
