@@ -172,6 +172,7 @@ _CSS = ("body{font-family:system-ui,sans-serif;max-width:1000px;margin:2em auto;
         "table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:.25em .6em;text-align:left}"
         "th{background:#f3f3f3}img{max-width:100%}.note{color:#555}")
 
+# %% ../nbs/07_cli.ipynb #d7321eee
 def report_html(title:str, # page title
                 summary:dict, # what was run on what: shown first
                 scores:dict, # from `latent_scores`
@@ -373,6 +374,7 @@ def _positive_int(s:str) -> int:
     if v < 1: raise argparse.ArgumentTypeError(f"must be at least 1, got {v}")
     return v
 
+# %% ../nbs/07_cli.ipynb #0527c7d8
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="scvi-nb", description="scVI (Lopez et al. 2018) on AnnData files: latent space, model and HTML report.")
     p.add_argument("--version", action="version", version=f"scvi-nb {scvi_nb.__version__}")
@@ -403,6 +405,7 @@ def _print_result(res:dict):
     print(f"wrote {res['out']}\n      {res['model_dir']}/\n      {res['report']}")
     if res["scores"]: print("scores: " + "  ".join(f"{k.upper() if k != 'batch_entropy' else 'batch entropy'} {v:.3f}" for k, v in res["scores"].items()))
 
+# %% ../nbs/07_cli.ipynb #bb3b2786
 def _fit(args) -> int:
     with _input_stage(): adata = read_h5ad(args.input)
     res = fit_anndata(adata, args.out, model_dir=args.model_dir, report=args.report, layer=args.layer, batch_key=args.batch_key,
