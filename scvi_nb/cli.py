@@ -172,6 +172,7 @@ _CSS = ("body{font-family:system-ui,sans-serif;max-width:1000px;margin:2em auto;
         "table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:.25em .6em;text-align:left}"
         "th{background:#f3f3f3}img{max-width:100%}.note{color:#555}")
 
+# %% ../nbs/07_cli.ipynb #d7321eee
 def report_html(title:str, # page title
                 summary:dict, # what was run on what: shown first
                 scores:dict, # from `latent_scores`
@@ -198,7 +199,7 @@ def report_html(title:str, # page title
               "</body></html>"]
     return "\n".join(parts)
 
-# %% ../nbs/07_cli.ipynb #3584a73a
+# %% ../nbs/07_cli.ipynb #8c02b130
 def _output_paths(out, model_dir=None, report=None):
     "The three output paths, checked (and their folders made) before any training"
     out = Path(out).expanduser().absolute()
@@ -215,11 +216,44 @@ def _output_paths(out, model_dir=None, report=None):
         if not os.access(d, os.W_OK): raise PermissionError(f"cannot write to {d}")
     return out, model_dir, report
 
+# %% ../nbs/07_cli.ipynb #33b52224
+def _check_request(adata, out, model_dir, report, batch_key:str|None, labels_key:str|None, normalized_layer:str|None):
+    "The three output paths, after checking them, the --normalized-layer name and the obs keys: everything that needs no model"
+    paths = _output_paths(out, model_dir, report)
+    if normalized_layer is not None and (not normalized_layer or "/" in normalized_layer):
+        raise ValueError(f"--normalized-layer {normalized_layer!r} is not a valid layer name (non-empty, no '/')")
+    for k, what in ((batch_key, "--batch-key"), (labels_key, "--labels-key")):
+        if k is not None and k not in adata.obs.columns:
+            raise KeyError(f"{what} '{k}' is not a column of adata.obs; columns: {list(adata.obs.columns)}")
+    return paths
+
+# %% ../nbs/07_cli.ipynb #fa51c131
+def _train(model, epochs:int|None, accelerator:str, seed:int, progress:bool) -> float:
+    "Train `model` with Lightning; the seconds it took"
+    t0 = time.perf_counter()
+    model.train(max_epochs=epochs, accelerator=accelerator, seed=seed, enable_progress_bar=progress)
+    return time.perf_counter() - t0
+
+def _add_latent(adata, model, normalized_layer:str|None) -> np.ndarray:
+    "Put the latent space (and the normalised expression, if asked) into `adata`; the latent space"
+    z = model.get_latent()
+    if not np.isfinite(z).all(): raise FloatingPointError(f"the latent space has {int((~np.isfinite(z)).sum())} non-finite values")
+    adata.obsm["X_scvi"] = z.astype(np.float32)
+    if normalized_layer: adata.layers[normalized_layer] = model.get_normalized_expression().to_numpy(dtype=np.float32)
+    return z
+
+# %% ../nbs/07_cli.ipynb #fa232749
 def _json_safe(d:dict) -> dict:
     "Settings as strings, numbers and booleans (what `adata.uns` can hold), None left out"
     return {k: (v if isinstance(v, (bool, int, float, str)) else str(v)) for k, v in d.items() if v is not None}
 
-# %% ../nbs/07_cli.ipynb #c3eed66d
+def _write_outputs(adata, model, run:dict, out:Path, model_dir:Path):
+    "Write `adata` (with the run's settings in uns['scvi_nb']) to `out`, then the model to `model_dir`"
+    adata.uns["scvi_nb"] = _json_safe(run)
+    _atomic_write(out, adata.write_h5ad)
+    model.save(model_dir, overwrite=True)
+
+# %% ../nbs/07_cli.ipynb #511b8d60
 def fit_anndata(adata, # AnnData with raw counts (in X or `layer`)
                 out, # the .h5ad to write: `adata` with obsm['X_scvi']
                 model_dir=None, # where `SCVI.save` writes (default: OUT_model/ beside `out`)
@@ -239,42 +273,25 @@ def fit_anndata(adata, # AnnData with raw counts (in X or `layer`)
     from scvi_nb.api import SCVI
     say = print if progress else (lambda *a, **k: None)
     with _input_stage():
-        out, model_dir, report = _output_paths(out, model_dir, report)
-        if normalized_layer is not None and (not normalized_layer or "/" in normalized_layer):
-            raise ValueError(f"--normalized-layer {normalized_layer!r} is not a valid layer name (non-empty, no '/')")
-        for k, what in ((batch_key, "--batch-key"), (labels_key, "--labels-key")):
-            if k is not None and k not in adata.obs.columns:
-                raise KeyError(f"{what} '{k}' is not a column of adata.obs; columns: {list(adata.obs.columns)}")
+        out, model_dir, report = _check_request(adata, out, model_dir, report, batch_key, labels_key, normalized_layer)
         model = SCVI(adata, layer=layer, batch_key=batch_key, labels_key=labels_key, n_latent=n_latent)
     reg = model.registry
     say(f"scvi-nb: {reg.n_cells} cells × {reg.n_genes} genes, {reg.n_batch} batch(es)"
         + (f", {reg.n_labels} labels" if labels_key else ""))
-    t0 = time.perf_counter()
-    model.train(max_epochs=epochs, accelerator=accelerator, seed=seed, enable_progress_bar=progress)
-    train_s = time.perf_counter() - t0
-    z = model.get_latent()
-    if not np.isfinite(z).all(): raise FloatingPointError(f"the latent space has {int((~np.isfinite(z)).sum())} non-finite values")
-    adata.obsm["X_scvi"] = z.astype(np.float32)
-    if normalized_layer: adata.layers[normalized_layer] = model.get_normalized_expression().to_numpy(dtype=np.float32)
+    train_s = _train(model, epochs, accelerator, seed, progress)
+    z = _add_latent(adata, model, normalized_layer)
     run = dict(settings or {}, layer=layer, batch_key=batch_key, labels_key=labels_key, max_epochs=epochs, n_latent=n_latent,
                accelerator=accelerator, seed=seed, normalized_layer=normalized_layer, model_dir=model_dir, report=report)
-    adata.uns["scvi_nb"] = _json_safe(run)
-    _atomic_write(out, adata.write_h5ad)
-    model.save(model_dir, overwrite=True)
+    _write_outputs(adata, model, run, out, model_dir)
     res = dict(out=out, model_dir=model_dir, report=report, history=model.history, train_seconds=train_s, n_epochs=len(model.history))
     res.update(_write_report(model, adata, z, run, res, seed))
     return res
 
 # %% ../nbs/07_cli.ipynb #b8be0acd
-def _write_report(model, adata, z, run:dict, res:dict, seed:int=0) -> dict:
-    "Scores, figures and the HTML file of a finished run"
-    reg, hist, notes = model.registry, model.history, []
-    labels = adata.obs[reg.labels_key].to_numpy() if reg.labels_key else None
-    batches = adata.obs[reg.batch_key].to_numpy() if reg.batch_key else None
-    scores = latent_scores(z, labels, batches, seed=seed)
-    if reg.labels_key and not any(k in scores for k in ("ari", "nmi", "asw")): notes.append("Clustering scores skipped: fewer than 2 labels (or no more cells than labels).")
-    if reg.batch_key and "batch_entropy" not in scores: notes.append("Batch mixing skipped: fewer than 2 batches.")
-    figures = {"Training": png_base64(loss_figure(hist))}
+def _report_figures(model, adata, z, labels, batches, notes:list, seed:int=0) -> dict:
+    "Training curves and, for 10 cells or more, a UMAP coloured by batch and labels (or total counts); what was skipped goes to `notes`"
+    reg = model.registry
+    figures = {"Training": png_base64(loss_figure(model.history))}
     colours = {}
     if batches is not None: colours[f"batch ({reg.batch_key})"] = batches.astype(str)
     if labels is not None: colours[f"labels ({reg.labels_key})"] = labels.astype(str)
@@ -287,6 +304,18 @@ def _write_report(model, adata, z, run:dict, res:dict, seed:int=0) -> dict:
             notes.append(f"UMAP skipped: {type(e).__name__}: {_one_line(e)}")
             print(f"scvi-nb: warning: UMAP skipped ({_one_line(e)})", file=sys.stderr)
     else: notes.append(f"UMAP skipped: {len(z)} cells are too few.")
+    return figures
+
+# %% ../nbs/07_cli.ipynb #e1107a47
+def _write_report(model, adata, z, run:dict, res:dict, seed:int=0) -> dict:
+    "Scores, figures and the HTML file of a finished run"
+    reg, hist, notes = model.registry, model.history, []
+    labels = adata.obs[reg.labels_key].to_numpy() if reg.labels_key else None
+    batches = adata.obs[reg.batch_key].to_numpy() if reg.batch_key else None
+    scores = latent_scores(z, labels, batches, seed=seed)
+    if reg.labels_key and not any(k in scores for k in ("ari", "nmi", "asw")): notes.append("Clustering scores skipped: fewer than 2 labels (or no more cells than labels).")
+    if reg.batch_key and "batch_entropy" not in scores: notes.append("Batch mixing skipped: fewer than 2 batches.")
+    figures = _report_figures(model, adata, z, labels, batches, notes, seed)
     last = hist.iloc[-1]
     summary = {"input": run.get("input", "(in memory)"), "cells": reg.n_cells, "genes": reg.n_genes,
                "counts": "adata.X" if reg.layer is None else f"adata.layers['{reg.layer}']",
@@ -345,6 +374,7 @@ def _positive_int(s:str) -> int:
     if v < 1: raise argparse.ArgumentTypeError(f"must be at least 1, got {v}")
     return v
 
+# %% ../nbs/07_cli.ipynb #0527c7d8
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="scvi-nb", description="scVI (Lopez et al. 2018) on AnnData files: latent space, model and HTML report.")
     p.add_argument("--version", action="version", version=f"scvi-nb {scvi_nb.__version__}")
@@ -375,6 +405,7 @@ def _print_result(res:dict):
     print(f"wrote {res['out']}\n      {res['model_dir']}/\n      {res['report']}")
     if res["scores"]: print("scores: " + "  ".join(f"{k.upper() if k != 'batch_entropy' else 'batch entropy'} {v:.3f}" for k, v in res["scores"].items()))
 
+# %% ../nbs/07_cli.ipynb #bb3b2786
 def _fit(args) -> int:
     with _input_stage(): adata = read_h5ad(args.input)
     res = fit_anndata(adata, args.out, model_dir=args.model_dir, report=args.report, layer=args.layer, batch_key=args.batch_key,

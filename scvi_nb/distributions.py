@@ -42,8 +42,8 @@ def _pick(m:Tensor, a:Tensor, b:Tensor)->Tensor:
 # %% ../nbs/00_distributions.ipynb #00de427b
 def _stirlerr(z:Tensor)->Tensor:
     "δ(z) = lgamma(z+1) - (z+1/2) log z + z - log(2π)/2, for z > 0."
-    zi = z.clamp_min(10.).reciprocal()
-    series = zi * _poly(zi * zi, _STIRLING[:_nterms(z, 3, 6)])
+    inv_z = z.clamp_min(10.).reciprocal()                # 1/z where the series is used
+    series = inv_z * _poly(inv_z * inv_z, _STIRLING[:_nterms(z, 3, 6)])
     zs = z.clamp_max(10.)
     direct = torch.lgamma(zs + 1) - (zs + 0.5) * torch.log(zs) + zs - 0.5 * _LOG_2PI
     return _pick(_step(z, 10.), series, direct)
@@ -75,9 +75,9 @@ def _log_nb(x:Tensor, mu:Tensor, theta:Tensor)->Tensor:
 # %% ../nbs/00_distributions.ipynb #cd378744
 def _digamma_m_log(z:Tensor)->Tensor:
     "E(z) = ψ(z) - log z, for z > 0."
-    zi = z.clamp_min(10.).reciprocal()
-    zi2 = zi * zi
-    series = -0.5 * zi + zi2 * _poly(zi2, _DIGAMMA[:_nterms(z, 3, 6)])
+    inv_z = z.clamp_min(10.).reciprocal()                # 1/z where the series is used
+    inv_z2 = inv_z * inv_z
+    series = -0.5 * inv_z + inv_z2 * _poly(inv_z2, _DIGAMMA[:_nterms(z, 3, 6)])
     zs = z.clamp_max(10.)
     return _pick(_step(z, 10.), series, torch.digamma(zs) - torch.log(zs))
 
@@ -164,9 +164,9 @@ def log_zinb_positive(
     x = torch.as_tensor(x, device=log_nb.device).to(log_nb.dtype)
     return _pick(_step(x, 0.), log_1m_pi + log_nb, torch.logaddexp(log_pi, log_1m_pi + log_nb))
 
-# %% ../nbs/00_distributions.ipynb #f6ce0dbf
-_RULES = {'nonnegative': (lambda v: v >= 0, '>= 0'), 'positive': (lambda v: v > 0, '> 0'),
-          'real': (lambda v: v == v, 'a real number')}
+# %% ../nbs/00_distributions.ipynb #4395d304
+_RULES = {constraints.nonnegative: (lambda v: v >= 0, '>= 0'), constraints.positive: (lambda v: v > 0, '> 0'),
+          constraints.real: (lambda v: v == v, 'a real number')}
 _HINTS = {'mu': 'it is the mean count: produce it with exp or softplus (times the library size)',
           'theta': 'it is the inverse dispersion: parameterise it as exp or softplus of a free parameter',
           'zi_logits': 'they are the logits of the dropout probability'}
@@ -176,10 +176,10 @@ def _validating(validate_args)->bool:
     return Distribution._validate_args if validate_args is None else bool(validate_args)
 
 def _check_params(dist:str, **params):
-    "Raise a ValueError naming every parameter with NaN, infinite or out-of-range entries."
+    "Raise a ValueError naming every parameter (given as `name=(value, constraint)`) with NaN, infinite or out-of-range entries."
     problems = []
-    for name, (value, rule) in params.items():
-        in_range, wanted = _RULES[rule]
+    for name, (value, constraint) in params.items():
+        in_range, wanted = _RULES[constraint]
         if bool((torch.isfinite(value) & in_range(value)).all()): continue   # the usual case: one pass
         n_nan, n_inf = int(torch.isnan(value).sum()), int(torch.isinf(value).sum())
         n_out = int((torch.isfinite(value) & ~in_range(value)).sum())
@@ -197,35 +197,33 @@ def _check_counts(dist:str, value:Tensor):
                      f"entries of {value.numel()}; {dist} is a distribution over counts — pass raw integer counts, "
                      "not normalised, scaled or log-transformed values.")
 
+# %% ../nbs/00_distributions.ipynb #7d408888
 def _sample_nb(mu:Tensor, theta:Tensor, shape:torch.Size)->Tensor:
     "Gamma–Poisson draws: λ ~ Gamma(θ, rate θ/μ), y ~ Poisson(λ)."
     with torch.no_grad():
         rate = torch.distributions.Gamma(theta.expand(shape), 1.0, validate_args=False).sample() * (mu / theta).expand(shape)
         return torch.poisson(rate)
 
-# %% ../nbs/00_distributions.ipynb #74fbee85
-class NB(TorchDistribution):
-    "Negative binomial with mean `mu` and inverse dispersion `theta`: the Gamma–Poisson mixture, variance μ + μ²/θ."
-    arg_constraints = {'mu': constraints.nonnegative, 'theta': constraints.positive}
+# %% ../nbs/00_distributions.ipynb #e7a59712
+class _Counts(TorchDistribution):
+    "What NB and ZINB share: parameters named by `arg_constraints`, broadcast and checked; counts as values; Gamma–Poisson draws."
     support = constraints.nonnegative_integer
     has_rsample = False
 
-    def __init__(self,
-                 mu:Tensor,          # mean μ ≥ 0
-                 theta:Tensor,       # inverse dispersion θ > 0
-                 validate_args=None, # check arguments and values (None: Pyro's global setting)
-                ):
-        self.mu, self.theta = broadcast_all(mu, theta)
+    def __init__(self, *params, validate_args=None):
+        params = broadcast_all(*params)
+        for name, value in zip(self.arg_constraints, params): setattr(self, name, value)
         if _validating(validate_args):
-            _check_params('NB', mu=(self.mu, 'nonnegative'), theta=(self.theta, 'positive'))
-        super().__init__(self.mu.shape, validate_args=False)   # arguments checked above, with better messages
+            _check_params(type(self).__name__, **{n: (v, c) for (n, c), v in zip(self.arg_constraints.items(), params)})
+        super().__init__(params[0].shape, validate_args=False)   # arguments checked above, with better messages
         self._validate_args = _validating(validate_args)
 
     def expand(self, batch_shape, _instance=None):
-        new = self._get_checked_instance(NB, _instance)
+        family = next(c for c in type(self).__mro__ if 'arg_constraints' in vars(c))   # NB or ZINB
+        new = self._get_checked_instance(family, _instance)
         batch_shape = torch.Size(batch_shape)
-        new.mu, new.theta = self.mu.expand(batch_shape), self.theta.expand(batch_shape)
-        super(NB, new).__init__(batch_shape, validate_args=False)
+        for name in self.arg_constraints: setattr(new, name, getattr(self, name).expand(batch_shape))
+        super(_Counts, new).__init__(batch_shape, validate_args=False)
         new._validate_args = self._validate_args
         return new
 
@@ -233,14 +231,26 @@ class NB(TorchDistribution):
         _check_counts(type(self).__name__, value)
         super()._validate_sample(value)
 
+    def sample(self, sample_shape=torch.Size()):
+        "Counts of shape `sample_shape + batch_shape`, drawn as Poisson(Gamma(θ, θ/μ))."
+        return _sample_nb(self.mu, self.theta, self._extended_shape(sample_shape))
+
+# %% ../nbs/00_distributions.ipynb #dfb4f4fc
+class NB(_Counts):
+    "Negative binomial with mean `mu` and inverse dispersion `theta`: the Gamma–Poisson mixture, variance μ + μ²/θ."
+    arg_constraints = {'mu': constraints.nonnegative, 'theta': constraints.positive}
+
+    def __init__(self,
+                 mu:Tensor,          # mean μ ≥ 0
+                 theta:Tensor,       # inverse dispersion θ > 0
+                 validate_args=None, # check arguments and values (None: Pyro's global setting)
+                ):
+        super().__init__(mu, theta, validate_args=validate_args)
+
     def log_prob(self, value:Tensor)->Tensor:
         "Element-wise log-probability of the counts `value` (see `log_nb_positive`)."
         if self._validate_args: self._validate_sample(value)
         return log_nb_positive(value, self.mu, self.theta)
-
-    def sample(self, sample_shape=torch.Size()):
-        "Counts of shape `sample_shape + batch_shape`, drawn as Poisson(Gamma(θ, θ/μ))."
-        return _sample_nb(self.mu, self.theta, self._extended_shape(sample_shape))
 
     @property
     def mean(self): return self.mu
@@ -248,12 +258,10 @@ class NB(TorchDistribution):
     @property
     def variance(self): return self.mu + self.mu**2 / self.theta
 
-# %% ../nbs/00_distributions.ipynb #ce6b1eea
-class ZINB(TorchDistribution):
+# %% ../nbs/00_distributions.ipynb #77cb9e8e
+class ZINB(_Counts):
     "Zero-inflated negative binomial: 0 with probability π = sigmoid(`zi_logits`), else NB(`mu`, `theta`)."
     arg_constraints = {'mu': constraints.nonnegative, 'theta': constraints.positive, 'zi_logits': constraints.real}
-    support = constraints.nonnegative_integer
-    has_rsample = False
 
     def __init__(self,
                  mu:Tensor,          # mean μ ≥ 0 of the negative binomial component
@@ -261,25 +269,7 @@ class ZINB(TorchDistribution):
                  zi_logits:Tensor,   # dropout logits, π = sigmoid(zi_logits)
                  validate_args=None, # check arguments and values (None: Pyro's global setting)
                 ):
-        self.mu, self.theta, self.zi_logits = broadcast_all(mu, theta, zi_logits)
-        if _validating(validate_args):
-            _check_params('ZINB', mu=(self.mu, 'nonnegative'), theta=(self.theta, 'positive'),
-                          zi_logits=(self.zi_logits, 'real'))
-        super().__init__(self.mu.shape, validate_args=False)   # arguments checked above, with better messages
-        self._validate_args = _validating(validate_args)
-
-    def expand(self, batch_shape, _instance=None):
-        new = self._get_checked_instance(ZINB, _instance)
-        batch_shape = torch.Size(batch_shape)
-        new.mu, new.theta = self.mu.expand(batch_shape), self.theta.expand(batch_shape)
-        new.zi_logits = self.zi_logits.expand(batch_shape)
-        super(ZINB, new).__init__(batch_shape, validate_args=False)
-        new._validate_args = self._validate_args
-        return new
-
-    def _validate_sample(self, value):
-        _check_counts(type(self).__name__, value)
-        super()._validate_sample(value)
+        super().__init__(mu, theta, zi_logits, validate_args=validate_args)
 
     @property
     def zi_probs(self)->Tensor:
@@ -293,10 +283,9 @@ class ZINB(TorchDistribution):
 
     def sample(self, sample_shape=torch.Size()):
         "Counts of shape `sample_shape + batch_shape`: NB draws, set to 0 where a Bernoulli(π) dropout fires."
-        shape = self._extended_shape(sample_shape)
-        y = _sample_nb(self.mu, self.theta, shape)
+        y = super().sample(sample_shape)
         with torch.no_grad():
-            return y * (1 - torch.bernoulli(self.zi_probs.expand(shape)))
+            return y * (1 - torch.bernoulli(self.zi_probs.expand(y.shape)))
 
     @property
     def mean(self): return (1 - self.zi_probs) * self.mu

@@ -1,6 +1,7 @@
-"""The documentation pages render: every notebook converts to HTML from its stored outputs, every tutorial shows at
-least one image, and no stored output is an error (tools/render_docs.py). Quarto builds the real site in the GitHub
-workflow; this is the check that runs everywhere."""
+"""The documentation pages render and show what a reader needs (tools/render_docs.py): every notebook converts to HTML
+from its stored outputs, every cell that prints, displays or plots is stored with its output, every tutorial shows at
+least one image, no stored output is an error, and the pages hide what nbdev and Quarto hide. Quarto builds the real
+site in the GitHub workflow; this is the check that runs everywhere."""
 import importlib.util
 from pathlib import Path
 
@@ -10,33 +11,95 @@ ROOT = Path(__file__).resolve().parents[1]
 _spec = importlib.util.spec_from_file_location("render_docs", ROOT / "tools" / "render_docs.py")
 render_docs = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(render_docs)
+new_code, new_output = nbformat.v4.new_code_cell, nbformat.v4.new_output
 
 
 def test_docs_render(tmp_path):
     problems = render_docs.render_docs(out_dir=tmp_path)
-    assert not problems, "problems in the docs:\n" + "\n".join(problems)
+    assert not problems, f"{len(problems)} problem(s) in the docs:\n" + "\n".join(problems)
     pages = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*.html"))
     assert len(pages) == len(render_docs.notebooks()) > 0
 
 
-def _nb(path, outputs=()):
+def _nb(path, outputs=(), source="x = 1 + 1", cells=None):
+    "A notebook with a title and one code cell (or the given `cells`)"
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_markdown_cell("# A page"), nbformat.v4.new_code_cell("1 + 1", outputs=list(outputs))]
+    nb.cells = [nbformat.v4.new_markdown_cell("# A page")] + (cells or [new_code(source, outputs=list(outputs))])
     path.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, path)
 
 
+_PNG = new_output("display_data", data={"image/png": "iVBORw0KGgo=", "text/plain": "<Figure>"})
+_ERR = new_output("error", ename="ValueError", evalue="boom", traceback=["ValueError: boom"])
+_STDOUT = lambda text: new_output("stream", name="stdout", text=text)
+
+
 def test_render_docs_finds_problems(tmp_path):
     "The checker itself: a tutorial without images and a stored traceback are reported; scratch notebooks are skipped"
-    png = nbformat.v4.new_output("display_data", data={"image/png": "iVBORw0KGgo=", "text/plain": "<Figure>"})
-    err = nbformat.v4.new_output("error", ename="ValueError", evalue="boom", traceback=["ValueError: boom"])
-    _nb(tmp_path / "00_core.ipynb", [err])
-    _nb(tmp_path / "tutorials" / "good.ipynb", [png])
+    _nb(tmp_path / "00_core.ipynb", [_ERR])
+    _nb(tmp_path / "tutorials" / "good.ipynb", [_PNG])
     _nb(tmp_path / "tutorials" / "bare.ipynb")
-    _nb(tmp_path / "_scratch.ipynb", [err])
+    _nb(tmp_path / "_scratch.ipynb", [_ERR], source="print(1)")
     problems = render_docs.render_docs(tmp_path, out_dir=tmp_path / "html")
     assert len(problems) == 2, problems
     assert "00_core.ipynb: stored error output in cell 1: ValueError: boom" in problems[0]
     assert problems[1].startswith("tutorials/bare.ipynb: tutorial page without any image output")
     assert (tmp_path / "html" / "tutorials" / "good.html").exists()
     assert render_docs.main(["--nbs", str(tmp_path)]) == 1
+
+
+def test_cells_that_show_something_need_stored_outputs(tmp_path):
+    "A printing, displaying or plotting cell stored without output is reported with notebook, cell index and first line"
+    cells = [new_code("y = 2\nprint(y)"),                                      # 1: prints
+             new_code("import numpy as np\nhist = np.arange(5)\nhist[-3:]"),  # 2: bare expression last
+             new_code("fig, ax = plt.subplots()\nax.plot([1, 2])"),            # 3: plots
+             new_code("for k in range(2):\n    display(k)"),                   # 4: displays in a loop
+             new_code("z = 3"),                                               # 5: assignment: nothing to show
+             new_code("import math"),                                          # 6: import
+             new_code("test_eq(1, 1)\ntest_close(1.0, 1.0)"),                  # 7: tests
+             new_code("assert 1 + 1 == 2"),                                    # 8: assert
+             new_code("def f():\n    print('hi')\n    return 1"),             # 9: print inside a def
+             new_code("#| hide\nprint('secret')"),                              # 10: hidden
+             new_code("#| export\nclass A: pass"),                              # 11: exported
+             new_code("plt.plot([1, 2]);"),                                    # 12: still a plot, ';' or not
+             new_code("x = [1]\nx.append(2)"),                                 # 13: a call that returns None
+             new_code("w = 1\nw;"),                                            # 14: ';' suppresses the display
+             new_code("print('has it')", outputs=[_STDOUT("has it\n")])]       # 15: stored: fine
+    _nb(tmp_path / "01_page.ipynb", cells=cells)
+    problems = render_docs.render_docs(tmp_path, out_dir=tmp_path / "html")
+    assert [p.split(" (")[0] for p in problems] == [f"01_page.ipynb: cell {i}" for i in (1, 2, 3, 4, 12)], problems
+    assert problems[0] == "01_page.ipynb: cell 1 (`y = 2`) is stored without output, but it calls print (line 2: `print(y)`)"
+    assert "`import numpy as np`" in problems[1] and "last expression (line 3: `hist[-3:]`)" in problems[1]
+    assert "it draws a figure" in problems[2] and "it calls display" in problems[3]
+    # the same cells with their outputs stored: no problem
+    for c in (cells[i - 1] for i in (1, 2, 3, 4, 12)): c.outputs = [_STDOUT("ok\n")]
+    _nb(tmp_path / "01_page.ipynb", cells=cells)
+    assert render_docs.render_docs(tmp_path) == []
+
+
+def test_flagged_cells_need_outputs_only_where_the_notebook_stores_a_run_of_them(tmp_path):
+    "A `#| slow` cell without output is fine when no slow cell has a stored run, reported when another one has"
+    slow_bare = new_code("#| slow\nprint('slow result')")
+    _nb(tmp_path / "02_a.ipynb", cells=[slow_bare, new_code("print(1)", outputs=[_STDOUT("1\n")])])
+    assert render_docs.render_docs(tmp_path) == []
+    slow_run = new_code("#| slow\nprint('ran')", outputs=[_STDOUT("ran\n")])
+    _nb(tmp_path / "02_a.ipynb", cells=[slow_bare, slow_run])
+    assert render_docs.render_docs(tmp_path) == [
+        "02_a.ipynb: cell 1 (`print('slow result')`) is stored without output, but it calls print (line 2: `print('slow result')`)"]
+
+
+def test_pages_hide_what_the_site_hides(tmp_path):
+    "`#| hide` cells vanish, `#| echo: false` shows its output without its source, and directive lines are not shown"
+    cells = [new_code("#| hide\nhidden_marker_1 = 1"),
+             new_code("#| echo: false\nprint('echo_marker_2')", outputs=[_STDOUT("output_of_echo_false\n")]),
+             new_code("#| export\ndef exported_marker_3(): pass"),
+             new_code("#| slow\nshown_marker_4 = 4"),
+             new_code("show_doc(shown_marker_4)", outputs=[_STDOUT("showdoc_output_5\n")])]
+    _nb(tmp_path / "03_b.ipynb", cells=cells)
+    assert render_docs.render_docs(tmp_path, out_dir=tmp_path / "html") == []
+    page = (tmp_path / "html" / "03_b.html").read_text()
+    assert "hidden_marker_1" not in page and "exported_marker_3" not in page    # hidden and exported cells: dropped
+    assert "output_of_echo_false" in page and "echo_marker_2" not in page       # echo: false: output, no source
+    assert "shown_marker_4" in page and "slow" not in page and "#|" not in page  # directives stripped from sources
+    assert "showdoc_output_5" in page and "show_doc(" not in page                 # show_doc: output only
+    assert "A page" in page
