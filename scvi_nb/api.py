@@ -6,7 +6,7 @@ Docs: https://scvi-nb.github.io/scvi-nb/api.html.md"""
 
 # %% ../nbs/05_api.ipynb #e01d93ad
 from __future__ import annotations
-import hashlib, json, os, shutil, tempfile, warnings
+import json, os, shutil, tempfile, warnings
 from pathlib import Path
 import numpy as np
 import pandas as pd
@@ -14,6 +14,7 @@ import torch
 import scvi_nb
 from .data import setup_anndata, get_counts, Registry, CountTensors, IndexLoader
 from .model import ScviModule
+from .datasets import file_sha256
 from .train import train_module, DEFAULT_LR
 from .de import bayes_factors, check_de_mode, group_indices
 
@@ -23,11 +24,6 @@ __all__ = ['SCVI']
 # %% ../nbs/05_api.ipynb #08c670c5
 _FORMAT = 1   # version of the saved-model layout; `load` reads formats <= this one
 
-def _sha256(path, chunk=1 << 20):
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for b in iter(lambda: f.read(chunk), b""): h.update(b)
-    return h.hexdigest()
 
 # %% ../nbs/05_api.ipynb #01092ddc
 def _read_config(path:Path) -> dict:
@@ -41,7 +37,7 @@ def _read_config(path:Path) -> dict:
                          f"{scvi_nb.__version__} reads formats up to {_FORMAT}: upgrade scvi_nb")
     w = path / "model.pt"
     if not w.exists(): raise ValueError(f"{path} has no model.pt: the save is incomplete")
-    if "weights_sha256" in cfg and _sha256(w) != cfg["weights_sha256"]:
+    if "weights_sha256" in cfg and file_sha256(w) != cfg["weights_sha256"]:
         raise ValueError(f"{w} does not match the checksum in config.json: the file is truncated or altered")
     return cfg
 
@@ -232,7 +228,7 @@ class SCVI:
         try:
             torch.save({k: v.cpu() for k, v in self.module.state_dict().items()}, tmp / "model.pt")
             cfg = dict(format=_FORMAT, version=scvi_nb.__version__, hparams=self.hparams, registry=self.registry.to_dict(),
-                       is_trained=self.is_trained, weights_sha256=_sha256(tmp / "model.pt"))
+                       is_trained=self.is_trained, weights_sha256=file_sha256(tmp / "model.pt"))
             (tmp / "config.json").write_text(json.dumps(cfg, indent=1))
             if self.history is not None: self.history.to_csv(tmp / "history.csv")
             if path.exists(): shutil.rmtree(path)

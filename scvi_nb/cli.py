@@ -330,10 +330,10 @@ def _write_report(model, adata, z, run:dict, res:dict, seed:int=0) -> dict:
     return dict(scores=scores, notes=notes)
 
 # %% ../nbs/07_cli.ipynb #5ba12552
-_DEMO = {"cortex": dict(epochs=100, batch_key=None, labels_key="cell_type"),
-         "pbmc3k": dict(epochs=60, batch_key=None, labels_key="cell_type"),
-         "ifnb": dict(epochs=60, batch_key="batch", labels_key="cell_type"),
-         "synthetic": dict(epochs=100, batch_key="batch", labels_key="cell_type")}
+_DEMO = {"cortex": dict(epochs=None, batch_key=None, labels_key="cell_type"),   # epochs None: the package's recipe
+         "pbmc3k": dict(epochs=None, batch_key=None, labels_key="cell_type"),
+         "ifnb": dict(epochs=None, batch_key="batch", labels_key="cell_type"),
+         "synthetic": dict(epochs=None, batch_key="batch", labels_key="cell_type")}
 
 def _hvg_subset(adata, n_top:int=2000):
     "`adata` (raw counts kept) restricted to the `n_top` highly variable genes of a log-normalised copy (scanpy, flavor 'seurat')"
@@ -385,14 +385,14 @@ def _parser() -> argparse.ArgumentParser:
     f.add_argument("--layer", help="layer with the raw counts (default: X)")
     f.add_argument("--batch-key", help="obs column with the batch of each cell")
     f.add_argument("--labels-key", help="obs column with cell labels (scores and UMAP colours)")
-    f.add_argument("--epochs", type=_positive_int, help="maximum epochs (default: min(400, 8e6 / n_cells))")
+    f.add_argument("--epochs", type=_positive_int, help="maximum epochs (default: min(150, 3e6 / n_cells), early stopping after the KL warm-up)")
     f.add_argument("--n-latent", type=_positive_int, default=10, help="latent dimension (default: 10)")
     f.add_argument("--model-dir", help="where to save the model (default: OUT_model/ beside OUT)")
     f.add_argument("--report", help="HTML report (default: OUT_report.html beside OUT)")
     f.add_argument("--normalized-layer", metavar="NAME", help="also write the normalised expression (10^4 x rho) to this layer")
     d = sub.add_parser("demo", help="run scVI on a real dataset", description="Train scVI on a prepared dataset; write the data, the model and a report.")
     d.add_argument("--dataset", choices=list(_DEMO), default="cortex", help="default: cortex")
-    d.add_argument("--epochs", type=_positive_int, help="maximum epochs (default: 100 for cortex and synthetic, 60 for pbmc3k and ifnb)")
+    d.add_argument("--epochs", type=_positive_int, help="maximum epochs (default: the package's recipe, min(150, 3e6 / n_cells), with early stopping)")
     d.add_argument("--out-dir", default="scvi_nb_demo", help="output folder (default: ./scvi_nb_demo)")
     for q in (f, d):
         q.add_argument("--accelerator", default="auto", help="Lightning accelerator: auto, cpu, gpu, mps (default: auto)")
