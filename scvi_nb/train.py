@@ -36,7 +36,9 @@ class ScviTrainingPlan(pl.LightningModule):
                  weight_decay:float=1e-6, # Adam weight decay (as scvi-tools)
                  eps:float=0.01, # Adam epsilon (as scvi-tools)
                  n_epochs_kl_warmup:int|None=None, # epochs for the KL weight to reach 1 (None: full weight from the start)
-                 reduce_lr_on_plateau:bool=False, # lower the learning rate when the validation ELBO stalls
+                 max_epochs:int|None=None, # the run's length: after the warm-up the rate decays to `lr_min_factor` × lr by then
+                 lr_min_factor:float=0.1, # the cosine decay's end, relative to lr (1: a constant rate)
+                 reduce_lr_on_plateau:bool=False, # lower the learning rate when the validation ELBO stalls (instead of the decay)
                  lr_factor:float=0.6, # factor of each reduction
                  lr_patience:int=30, # epochs without improvement before a reduction
                 ):
@@ -44,7 +46,7 @@ class ScviTrainingPlan(pl.LightningModule):
         self.module = module
         self.n_obs_train = n_obs_train
         self.lr, self.weight_decay, self.eps = lr, weight_decay, eps
-        self.n_epochs_kl_warmup = n_epochs_kl_warmup
+        self.n_epochs_kl_warmup, self.max_epochs, self.lr_min_factor = n_epochs_kl_warmup, max_epochs, lr_min_factor
         self.reduce_lr_on_plateau, self.lr_factor, self.lr_patience = reduce_lr_on_plateau, lr_factor, lr_patience
         self.elbo = TraceMeanField_ELBO()
 
@@ -71,11 +73,20 @@ class ScviTrainingPlan(pl.LightningModule):
         elbo = -self.loss(batch, n, 1.0) / n          # per-cell ELBO of this batch, full KL
         self.log("elbo_validation", elbo, on_step=False, on_epoch=True, prog_bar=True, batch_size=n, sync_dist=True)
 
+    def lr_factor_at(self, epoch:int) -> float:
+        "1 during the warm-up, then a cosine from 1 to `lr_min_factor` at `max_epochs`"
+        start = self.n_epochs_kl_warmup or 0
+        if not self.max_epochs or epoch < start or self.max_epochs <= start: return 1.0
+        done = min(1.0, (epoch - start) / (self.max_epochs - start))
+        return self.lr_min_factor + (1 - self.lr_min_factor) * 0.5 * (1 + math.cos(math.pi * done))
+
     def configure_optimizers(self):
         opt = torch.optim.Adam(self.module.parameters(), lr=self.lr, weight_decay=self.weight_decay, eps=self.eps, foreach=True)
-        if not self.reduce_lr_on_plateau: return opt
-        sched = torch.optim.lr_scheduler.ReduceLROnPlateau(opt, mode="max", factor=self.lr_factor, patience=self.lr_patience)
-        return dict(optimizer=opt, lr_scheduler=dict(scheduler=sched, monitor="elbo_validation"))
+        if self.reduce_lr_on_plateau:
+            sched = torch.optim.lr_scheduler.ReduceLROnPlateau(opt, mode="max", factor=self.lr_factor, patience=self.lr_patience)
+            return dict(optimizer=opt, lr_scheduler=dict(scheduler=sched, monitor="elbo_validation"))
+        if not self.max_epochs or self.lr_min_factor == 1: return opt
+        return dict(optimizer=opt, lr_scheduler=torch.optim.lr_scheduler.LambdaLR(opt, self.lr_factor_at))
 
 # %% ../nbs/04_train.ipynb #eff87657
 class History(Callback):
@@ -234,6 +245,7 @@ def train_module(module:ScviModule, # the model to train (in place)
                          f"(train_size={train_size}); BatchNorm cannot normalise a single cell")
     has_val = len(dm.val_idx) > 0
     plan = ScviTrainingPlan(module, n_obs_train=len(dm.train_idx), lr=lr, n_epochs_kl_warmup=n_epochs_kl_warmup,
+                            max_epochs=max_epochs,
                             reduce_lr_on_plateau=reduce_lr_on_plateau and has_val, lr_patience=lr_patience)
     history, guard = History(), NonFiniteGuard()
     callbacks = [*trainer_kwargs.pop("callbacks", []), history, guard, EpochSeeder(seed, dm),
