@@ -76,7 +76,7 @@ class SCVI:
                 ", ".join(f"{k}={v!r}" for k, v in self.hparams.items()) + f"), trained={self.is_trained}")
 
     def train(self,
-              max_epochs:int|None=None, # default: `default_max_epochs(n_cells)` = min(round(3e6/n_cells), 150)
+              max_epochs:int|None=None, # default: `default_max_epochs(n_cells)` = min(round(3e6/n_cells), 100)
               batch_size:int=128, # cells per minibatch
               lr:float=DEFAULT_LR, # Adam learning rate (6e-3: the default recipe, see 04_train)
               train_size:float=0.9, # fraction of cells used for training

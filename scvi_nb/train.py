@@ -158,8 +158,8 @@ class BestAfterWarmup(Callback):
 DEFAULT_LR = 6e-3   # Adam's learning rate in the default recipe (scvi-tools: 1e-3 for 400 epochs)
 
 def default_max_epochs(n_cells:int) -> int:
-    "About 3 million cell-updates: min(round(3e6 / n_cells), 150), at least 1"
-    return int(max(1, min(round(3e6 / n_cells), 150)))
+    "About 3 million cell-updates: min(round(3e6 / n_cells), 100), at least 1"
+    return int(max(1, min(round(3e6 / n_cells), 100)))
 
 def default_kl_warmup(max_epochs:int) -> int:
     "The KL weight reaches 1 after the first third of the planned epochs (at least 1)"
