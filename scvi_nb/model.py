@@ -14,14 +14,13 @@ from pyro import poutine
 from pyro.nn import PyroModule, PyroParam
 from torch.distributions import constraints
 from .distributions import NB, ZINB
-from .nn import ZEncoder, LEncoder, XDecoder
+from .nn import ZEncoder, LEncoder, XDecoder, _DISPERSIONS
 
 # %% auto #0
 __all__ = ['ScviModule']
 
 # %% ../nbs/03_model.ipynb #6fc82cb7
 _LIKELIHOODS = ("zinb", "nb", "poisson")
-_DISPERSIONS = ("gene", "gene-batch", "gene-cell")
 _LIBRARIES = ("observed", "latent")
 
 def _check_choice(name, value, choices):
