@@ -42,8 +42,8 @@ def log_weights(model, adata, indices, n_samples=N_IWAE, chunk=IWAE_CHUNK) -> np
     return np.concatenate(out, axis=1)
 
 
-def main_defaults(args):
-    "SCVI(adata).train() at scvi-tools' defaults, on the prepared split; IWAE and ELBO on the validation cells."
+def _scvi():
+    "scvi-tools, imported with the benchmark's threads, seed and no loader workers (both modes)"
     import torch
     torch.set_num_threads(N_THREADS)
     import scvi
@@ -51,6 +51,13 @@ def main_defaults(args):
     scvi.settings.seed = TRAIN["seed"]
     scvi.settings.num_threads = N_THREADS
     scvi.settings.dl_num_workers = 0
+    return scvi
+
+
+def main_defaults(args):
+    "SCVI(adata).train() at scvi-tools' defaults, on the prepared split; IWAE and ELBO on the validation cells."
+    import torch
+    scvi = _scvi()
     adata, train_idx, val_idx = load_inputs(args.dataset)
     batch_key = BATCH_KEY if BATCH_KEY in adata.obs else None
     scvi.model.SCVI.setup_anndata(adata, batch_key=batch_key)
@@ -78,15 +85,8 @@ def main_defaults(args):
 def main(argv=None):
     args = runner_args(argv)
     if args.defaults: return main_defaults(args)
-
-    import torch
-    torch.set_num_threads(N_THREADS)
+    scvi = _scvi()
     import lightning.pytorch as pl
-    import scvi
-    warnings.filterwarnings("ignore", category=UserWarning)
-    scvi.settings.seed = TRAIN["seed"]
-    scvi.settings.num_threads = N_THREADS
-    scvi.settings.dl_num_workers = 0
 
     adata, train_idx, val_idx = load_inputs(args.dataset)
     rss_after_load = peak_rss_mb()
