@@ -6,15 +6,19 @@ Docs: https://scvi-nb.github.io/scvi-nb/metrics.html.md"""
 
 # %% ../nbs/06_metrics.ipynb #be6317e9
 from __future__ import annotations
+import gc
+import logging
+import warnings
 import anndata as ad
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 from sklearn.cluster import KMeans
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score, silhouette_score
 from sklearn.neighbors import NearestNeighbors
 
 # %% auto #0
-__all__ = ['clustering_scores', 'leiden_scores', 'batch_entropy']
+__all__ = ['clustering_scores', 'leiden_scores', 'batch_entropy', 'scib_benchmark', 'plot_scib']
 
 # %% ../nbs/06_metrics.ipynb #5e933c21
 def _as_latent(latent, what:str="latent") -> np.ndarray:
@@ -80,3 +84,125 @@ def batch_entropy(latent, # (cells × dimensions) latent representation
     nn = NearestNeighbors(n_neighbors=k).fit(X).kneighbors(return_distance=False)   # itself excluded
     p = np.stack([(b[nn] == s).mean(1) for s in range(b.max() + 1)], 1)                 # p_ns
     return float(np.mean(-(p * np.log(np.where(p > 0, p, 1))).sum(1)))                # E
+
+# %% ../nbs/06_metrics.ipynb #f5b9cd71
+_BIO = ["Isolated labels", "KMeans NMI", "KMeans ARI", "Silhouette label", "cLISI"]
+_BATCH = ["Silhouette batch", "iLISI", "KBET", "Graph connectivity", "PCR comparison"]
+_AGG = ["Batch correction", "Bio conservation", "Total"]
+
+def _import_scib():
+    "The scib_metrics package (with its benchmark and nearest_neighbors modules), or ImportError saying how to install it."
+    try:
+        import scib_metrics.benchmark, scib_metrics.nearest_neighbors
+    except ImportError as e:
+        raise ImportError("scib_benchmark needs scib-metrics, an optional extra: pip install 'scvi-nb[bench]' "
+                          "(or pip install scib-metrics)") from e
+    return scib_metrics
+
+# %% ../nbs/06_metrics.ipynb #8c9bbb1e
+def _exact_neighbors(X:np.ndarray, k:int):
+    "scib-metrics' NeighborsResults of the k exact nearest neighbours of each row of `X` (itself included)"
+    dist, idx = NearestNeighbors(n_neighbors=k).fit(X).kneighbors(X)
+    return _import_scib().nearest_neighbors.NeighborsResults(indices=idx, distances=dist)
+
+# %% ../nbs/06_metrics.ipynb #ce0d0be3
+def _unintegrated_pca(adata:ad.AnnData, layer:str|None=None, n_comps:int=50) -> np.ndarray:
+    "PCA (`n_comps`) of the log-normalised counts of `adata.X` (or `layer`): the unintegrated embedding of PCR comparison"
+    import scanpy as sc
+    where, fix = "adata.X" if layer is None else f"adata.layers[{layer!r}]", "pass layer=... (the raw counts) or pre_integrated=..."
+    if layer is not None and layer not in adata.layers: raise ValueError(f"adata.layers has no {layer!r}; {fix}")
+    X = adata.X if layer is None else adata.layers[layer]
+    if X is None: raise ValueError(f"{where} is empty: PCR comparison needs an unintegrated embedding; {fix}")
+    vals = X.data if sp.issparse(X) else np.asarray(X)
+    if vals.size and (not np.isfinite(vals).all() or vals.min() < 0 or not np.all(vals == np.round(vals))):
+        raise ValueError(f"{where} does not hold raw counts (negative, non-integer or non-finite entries), from which the "
+                         f"unintegrated PCA of PCR comparison is made; {fix}")
+    a = ad.AnnData(X.astype(np.float32))
+    sc.pp.normalize_total(a, target_sum=1e4); sc.pp.log1p(a)
+    sc.pp.pca(a, n_comps=min(n_comps, a.n_obs - 1, a.n_vars - 1), svd_solver="arpack", random_state=0)
+    return a.obsm["X_pca"]
+
+# %% ../nbs/06_metrics.ipynb #4a6f3ab6
+def _obs_codes(adata, key:str, what:str) -> pd.Series:
+    "`adata.obs[key]` as strings, with at least two values and none missing, else ValueError."
+    if key not in adata.obs:
+        raise ValueError(f"adata.obs has no column {key!r} for the {what}; its columns are {list(adata.obs.columns)}")
+    s = adata.obs[key]
+    if s.isna().any(): raise ValueError(f"adata.obs[{key!r}] has {int(s.isna().sum())} missing values; drop or label those cells")
+    s = s.astype(str)
+    if s.nunique() < 2:
+        raise ValueError(f"adata.obs[{key!r}] has one value ({s.iloc[0]!r}); the scIB {what} scores need at least two")
+    return s
+
+# %% ../nbs/06_metrics.ipynb #9b797978
+def scib_benchmark(adata:ad.AnnData, # cells × genes: labels and batches in obs, raw counts in X (or `layer`)
+                   embeddings:dict, # name -> (cells × dimensions) array, or the name of an `adata.obsm` key
+                   label_key:str, # obs column of the cell types (bio conservation)
+                   batch_key:str, # obs column of the batches (batch correction)
+                   layer:str|None=None, # the counts for the unintegrated PCA; None: `adata.X`
+                   pre_integrated=None, # (cells × dimensions) unintegrated embedding for PCR comparison; None: PCA of the counts
+                   min_max_scale:bool=False, # rescale each score over the embeddings (scib-metrics' option); see above
+                   exact_neighbors:bool=True, # scikit-learn's exact kNN; False: scib-metrics' pynndescent (large data)
+                   n_jobs:int=1, # threads for pynndescent
+                   progress_bar:bool=False, # scib-metrics' progress bars
+                  ) -> pd.DataFrame:
+    "scib-metrics' table of the scIB scores: one row per embedding; the ten scores, `Batch correction`, `Bio conservation`, `Total`"
+    bench = _import_scib().benchmark
+    if not isinstance(embeddings, dict) or not embeddings:
+        raise ValueError("embeddings must be a non-empty dict name -> (cells × dimensions) array, e.g. {'scVI': model.get_latent()}")
+    if label_key == batch_key: raise ValueError(f"label_key and batch_key are both {label_key!r}; pass the cell types and the batches")
+    labels, batches = _obs_codes(adata, label_key, "bio conservation"), _obs_codes(adata, batch_key, "batch correction")
+    if adata.n_obs <= 90: raise ValueError(f"adata has {adata.n_obs} cells; scIB's neighbourhoods need more than 90")
+    fresh = ad.AnnData(obs=pd.DataFrame({"labels": labels.to_numpy(), "batch": batches.to_numpy()}, index=adata.obs_names.astype(str)))
+    for name, emb in embeddings.items():
+        if not isinstance(name, str) or name.startswith("_"): raise ValueError(f"embedding names must be strings not starting with '_', got {name!r}")
+        if isinstance(emb, str):
+            if emb not in adata.obsm: raise ValueError(f"embedding {name!r}: adata.obsm has no {emb!r}; its keys are {list(adata.obsm)}")
+            emb = adata.obsm[emb]
+        X = _as_latent(emb, f"embedding {name!r}")
+        if len(X) != adata.n_obs: raise ValueError(f"embedding {name!r} has {len(X)} rows for {adata.n_obs} cells; pass one row per cell of adata")
+        fresh.obsm[name] = X.astype(np.float32)
+    pre = _unintegrated_pca(adata, layer) if pre_integrated is None else _as_latent(pre_integrated, "pre_integrated")
+    if len(pre) != adata.n_obs: raise ValueError(f"pre_integrated has {len(pre)} rows for {adata.n_obs} cells")
+    fresh.obsm["_unintegrated"] = pre.astype(np.float32)
+    scib_silhouette = {"metric": "euclidean", "between_cluster_distances": "nearest"}   # scIB's silhouette batch
+    bm = bench.Benchmarker(fresh, "batch", "labels", list(embeddings), pre_integrated_embedding_obsm_key="_unintegrated",
+                           bio_conservation_metrics=bench.BioConservation(),
+                           batch_correction_metrics=bench.BatchCorrection(bras=scib_silhouette),
+                           n_jobs=n_jobs, progress_bar=progress_bar)
+    log = logging.getLogger("scib_metrics"); level = log.level
+    log.setLevel(logging.WARNING)               # not one INFO line per skipped kBET label
+    gc.freeze()                                 # scib-metrics calls gc.collect() before each metric: ~0.7 s apiece over
+    try:                                        # a heap holding torch and JAX, unless the objects already there are skipped
+        bm.prepare(neighbor_computer=_exact_neighbors if exact_neighbors else None)
+        bm.benchmark()
+    finally: log.setLevel(level); gc.unfreeze()
+    with warnings.catch_warnings():             # pandas' FutureWarning about scib-metrics' own table, not about the data
+        warnings.filterwarnings("ignore", "Setting an item of incompatible dtype", FutureWarning)
+        res = bm.get_results(min_max_scale=min_max_scale)
+    res = res.drop(index="Metric Type").rename(columns={"BRAS": "Silhouette batch"})
+    res = res[_BIO + _BATCH + _AGG].astype(float)
+    res.index.name = "Embedding"
+    return res
+
+# %% ../nbs/06_metrics.ipynb #c0a46f52
+def plot_scib(results:pd.DataFrame, # the table `scib_benchmark` returns
+              ax=None, # matplotlib Axes; None: a new figure sized to the table
+              cmap:str="viridis", # colour map of the scores, 0 to 1
+             ):
+    "The scIB table as a figure: embeddings by rows (best `Total` first), scores as annotated coloured cells; the Axes"
+    import matplotlib.pyplot as plt
+    missing = [c for c in _BIO + _BATCH + _AGG if c not in results.columns]
+    if missing: raise ValueError(f"results lack the columns {missing}; pass the DataFrame scib_benchmark returns")
+    res = results.sort_values("Total", ascending=False)[_BIO + _BATCH + _AGG].astype(float)
+    if ax is None: _, ax = plt.subplots(figsize=(1.5 + 0.95 * res.shape[1], 1.2 + 0.45 * len(res)), dpi=80)
+    ax.imshow(res.to_numpy(), cmap=cmap, vmin=0, vmax=1, aspect="auto")
+    for (i, j), v in np.ndenumerate(res.to_numpy()):
+        ax.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=8, color="white" if v < 0.6 else "black")
+    ax.set_xticks(range(res.shape[1]), [c.replace(" ", "\n", 1) for c in res.columns], fontsize=8)
+    ax.set_yticks(range(len(res)), res.index, fontsize=9)
+    ax.xaxis.tick_top()
+    for x in (len(_BIO) - 0.5, len(_BIO) + len(_BATCH) - 0.5): ax.axvline(x, color="white", lw=4)
+    for x0, name in [(0, "Bio conservation"), (len(_BIO), "Batch correction"), (len(_BIO) + len(_BATCH), "Aggregate")]:
+        ax.annotate(name, (x0 - 0.5, -0.5), xytext=(0, 38), textcoords="offset points", fontsize=9, weight="bold")
+    return ax

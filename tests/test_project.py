@@ -75,16 +75,38 @@ def _undeclared(imports: set, declared: set, allowed=()) -> list:
     return bad
 
 
+def _guarded_imports(source: str) -> set:
+    "Top-level names imported inside a function, in the body of a `try` that catches ImportError (an optional extra)"
+    names = set()
+    for f in ast.walk(ast.parse(source)):
+        if not isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)): continue
+        for t in ast.walk(f):
+            if isinstance(t, ast.Try) and any(isinstance(h.type, ast.Name) and h.type.id in ("ImportError", "ModuleNotFoundError")
+                                              for h in t.handlers):
+                names |= _top_imports(ast.unparse(ast.Module(body=t.body, type_ignores=[])))
+    return names
+
+
+def _undeclared_in(source: str) -> list:
+    "What a module imports that `pip install scvi-nb` lacks: runtime dependencies everywhere, the `bench` extra only guarded"
+    guarded = _guarded_imports(source)
+    return _undeclared(_top_imports(source) - guarded, _declared()) + _undeclared(guarded, _declared("bench"))
+
+
 def test_package_imports_only_declared_dependencies():
-    declared = _declared()
-    bad = {f.name: _undeclared(_top_imports(f.read_text()), declared) for f in sorted((ROOT / "scvi_nb").glob("*.py"))}
+    bad = {f.name: _undeclared_in(f.read_text()) for f in sorted((ROOT / "scvi_nb").glob("*.py"))}
     bad = {k: v for k, v in bad.items() if v}
     assert not bad, f"scvi_nb imports what [project] dependencies do not name (a user's pip install lacks it): {bad}"
 
 
 def test_undeclared_import_is_caught():
-    "The check above can fail: nbdev (a dev tool) is not a runtime dependency"
+    "The check above can fail: nbdev (a dev tool) is not a runtime dependency; the bench extra only inside a guard"
     assert _undeclared({"nbdev", "numpy"}, _declared()) == ["nbdev (from ['nbdev'])"]
+    guard = "def f():\n    try:\n        import {}\n    except ImportError as e:\n        raise ImportError('pip install scvi-nb[bench]') from e"
+    assert _undeclared_in(guard.format("scib_metrics")) == []                          # an optional extra, guarded
+    assert _undeclared_in("import scib_metrics") == ["scib_metrics (from ['scib-metrics'])"]       # at import time
+    assert _undeclared_in("def f():\n    import scib_metrics") == ["scib_metrics (from ['scib-metrics'])"]   # unguarded
+    assert _undeclared_in(guard.format("nbdev")) == ["nbdev (from ['nbdev'])"]           # guarded, but in no such extra
 
 
 def _tutorial_code(nb: Path) -> str:
@@ -94,12 +116,14 @@ def _tutorial_code(nb: Path) -> str:
 
 
 def test_tutorials_import_what_their_colab_cell_installs():
-    declared = _declared("tutorials")
     for nb in sorted((NBS / "tutorials").glob("*.ipynb")):
         code = _tutorial_code(nb)
-        assert '"scvi-nb[tutorials] @ git+' in code and "google.colab" in code, f"{nb.name}: no Colab install cell"
-        bad = _undeclared(_top_imports(code), declared, allowed=COLAB)
-        assert not bad, f"{nb.name} imports what `pip install scvi-nb[tutorials]` does not install: {bad}"
+        m = re.search(r'"scvi-nb\[(tutorials(?:,bench)?)\] @ git\+', code)
+        assert m and "google.colab" in code, f"{nb.name}: no Colab install cell for scvi-nb[tutorials] (or [tutorials,bench])"
+        extras = m.group(1).split(",")
+        assert "scib_benchmark" not in code or "bench" in extras, f"{nb.name} calls scib_benchmark: install scvi-nb[tutorials,bench]"
+        bad = _undeclared(_top_imports(code), _declared(*extras), allowed=COLAB)
+        assert not bad, f"{nb.name} imports what `pip install scvi-nb[{m.group(1)}]` does not install: {bad}"
 
 
 # --- layers: data -> nn -> model -> train -> de -> api -> metrics/benchmark/cli, no module importing one that imports it back
