@@ -162,6 +162,11 @@ _SCORE_HELP = {"ari": "adjusted Rand index of K-means clusters (k = number of la
                "asw": "average silhouette width of the labels in the latent space; -1 to 1, higher is better separated",
                "batch_entropy": "mean entropy (natural log) of the batches among each cell's 50 nearest neighbours; 0 is no mixing, ln(number of batches) is perfect mixing"}
 
+_PPC_HELP = {"coverage_90": "share of the observed counts inside the central 90% predictive interval of their cell and gene (randomised PIT rule for ties); 0.90 when calibrated",
+             "coverage_50": "the same for the central 50% interval; 0.50 when calibrated",
+             "cv_gene_pearson": "Pearson correlation over genes of the observed and the generated coefficient of variation; 1 is perfect",
+             "zero_fraction_mae": "mean absolute difference over genes of the observed and the generated fraction of zeros; 0 is perfect"}
+
 # %% ../nbs/07_cli.ipynb #4b3d619f
 def _table(rows, head=None) -> str:
     e = lambda x: html.escape(str(x))
@@ -180,6 +185,7 @@ def report_html(title:str, # page title
                 settings:dict, # the run's arguments
                 versions:dict, # from `versions()`
                 notes:list=(), # remarks (e.g. a skipped UMAP)
+                ppc:dict|None=None, # posterior predictive check: dict(scores, figure (base64 PNG), n_cells, n_samples)
                ) -> str:
     "A self-contained HTML report: every image is a base64 `data:` URI, nothing is fetched"
     e = html.escape
@@ -190,9 +196,17 @@ def report_html(title:str, # page title
                   _table([(k, f"{v:.3f}", _SCORE_HELP.get(k, "")) for k, v in scores.items()], head=("score", "value", "meaning"))]
     for cap, png in figures.items():
         parts += [f"<h2>{e(cap)}</h2>", f"<img alt='{e(cap)}' src='data:image/png;base64,{png}'>"]
+    if ppc:
+        parts += ["<h2>Posterior predictive check</h2>",
+                  f"<p>Counts drawn from the fitted model for {ppc['n_cells']} cells ({ppc['n_samples']} draws each), "
+                  "compared with the observed counts of the same cells (<code>scvi_nb.criticism</code>).</p>",
+                  _table([(k, f"{v:.3f}", _PPC_HELP.get(k, "")) for k, v in ppc["scores"].items()], head=("statistic", "value", "meaning")),
+                  f"<img alt='zero fraction against mean, observed and generated' src='data:image/png;base64,{ppc['figure']}'>"]
     parts += [f"<p class='note'>{e(n)}</p>" for n in notes]
     parts += ["<h2>Settings</h2>", _table(settings.items()), "<h2>Versions</h2>", _table(versions.items())]
-    blob = json.dumps(dict(summary=summary, scores=scores, settings=settings, versions=versions), default=str)
+    blob = dict(summary=summary, scores=scores, settings=settings, versions=versions)
+    if ppc: blob["posterior_predictive"] = dict(ppc["scores"], n_cells=ppc["n_cells"], n_samples=ppc["n_samples"])
+    blob = json.dumps(blob, default=str)
     blob = blob.replace("</", "<\\/")   # a path with '</script>' cannot end the block early
     parts += [f"<script type='application/json' id='scvi-nb-results'>{blob}</script>",
               f"<p class='note'>Written by scvi-nb {e(scvi_nb.__version__)}. The images are embedded; the page needs no network.</p>",
@@ -306,6 +320,24 @@ def _report_figures(model, adata, z, labels, batches, notes:list, seed:int=0) ->
     else: notes.append(f"UMAP skipped: {len(z)} cells are too few.")
     return figures
 
+# %% ../nbs/07_cli.ipynb #78d6656d
+_PPC_CELLS, _PPC_SAMPLES = 1000, 10
+
+def _report_ppc(model, adata, notes:list, seed:int=0) -> dict|None:
+    "The posterior predictive check of the report on at most `_PPC_CELLS` cells: scores, a figure (base64 PNG), sizes"
+    from scvi_nb.criticism import posterior_predictive_check
+    n = adata.n_obs
+    idx = np.sort(np.random.default_rng(seed).choice(n, min(n, _PPC_CELLS), replace=False))
+    try:
+        res = posterior_predictive_check({"scVI": model}, adata, n_samples=_PPC_SAMPLES, indices=idx, seed=seed)
+        fig = png_base64(res.plot_zero_fraction())
+    except Exception as e:   # an extra, like the UMAP: the run's outputs stand without it
+        notes.append(f"Posterior predictive check skipped: {type(e).__name__}: {_one_line(e)}")
+        print(f"scvi-nb: warning: posterior predictive check skipped ({_one_line(e)})", file=sys.stderr)
+        return None
+    row = res.summary.loc["scVI"]
+    return dict(scores={k: float(row[k]) for k in _PPC_HELP}, figure=fig, n_cells=len(idx), n_samples=_PPC_SAMPLES)
+
 # %% ../nbs/07_cli.ipynb #e1107a47
 def _write_report(model, adata, z, run:dict, res:dict, seed:int=0) -> dict:
     "Scores, figures and the HTML file of a finished run"
@@ -316,6 +348,7 @@ def _write_report(model, adata, z, run:dict, res:dict, seed:int=0) -> dict:
     if reg.labels_key and not any(k in scores for k in ("ari", "nmi", "asw")): notes.append("Clustering scores skipped: fewer than 2 labels (or no more cells than labels).")
     if reg.batch_key and "batch_entropy" not in scores: notes.append("Batch mixing skipped: fewer than 2 batches.")
     figures = _report_figures(model, adata, z, labels, batches, notes, seed)
+    ppc = _report_ppc(model, adata, notes, seed)
     last = hist.iloc[-1]
     summary = {"input": run.get("input", "(in memory)"), "cells": reg.n_cells, "genes": reg.n_genes,
                "counts": "adata.X" if reg.layer is None else f"adata.layers['{reg.layer}']",
@@ -325,9 +358,9 @@ def _write_report(model, adata, z, run:dict, res:dict, seed:int=0) -> dict:
                "final training loss": f"{last['train_loss']:.2f}", "final validation ELBO": f"{last['elbo_validation']:.2f}",
                "device": str(model._device()), "output": str(res["out"]), "model": str(res["model_dir"])}
     page = report_html(f"scvi-nb report: {Path(str(summary['input'])).name}", summary, scores, figures,
-                       {k: str(v) for k, v in run.items()}, versions(), notes)
+                       {k: str(v) for k, v in run.items()}, versions(), notes, ppc)
     _atomic_write(res["report"], lambda p: Path(p).write_text(page, encoding="utf-8"))
-    return dict(scores=scores, notes=notes)
+    return dict(scores=scores, notes=notes, posterior_predictive=None if ppc is None else dict(ppc["scores"]))
 
 # %% ../nbs/07_cli.ipynb #5ba12552
 _DEMO = {"cortex": dict(epochs=None, batch_key=None, labels_key="cell_type"),   # epochs None: the package's recipe
