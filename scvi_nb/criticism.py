@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import torch
-from .data import get_counts
+from .data import get_counts, validate_counts
 from .api import _cell_rows, _check_n_samples
 
 # %% auto #0
@@ -100,7 +100,7 @@ def _as_models(models) -> dict:
     return {str(k): m for k, m in models.items()}
 
 def _data_for(models:dict, adata):
-    "The AnnData to check (given, or the first model's) and its count layer; ValueError unless every model can read it"
+    "The AnnData to check (given, or the first model's) and its count layer; ValueError unless it holds counts every model can read"
     if adata is None:
         first = next(iter(models))
         adata = models[first].adata
@@ -108,8 +108,10 @@ def _data_for(models:dict, adata):
     layers = {m.registry.layer for m in models.values()}
     if len(layers) > 1:
         raise ValueError(f"the models read their counts from different layers {sorted(map(str, layers))}; compare models of the same counts")
+    layer = layers.pop()
+    validate_counts(adata, layer)
     for m in models.values(): m.registry.check(adata)
-    return adata, layers.pop()
+    return adata, layer
 
 def _dense(X) -> np.ndarray:
     "A chunk of counts (CSR, dense, or rows read from a backed file) as a dense int64 array"
@@ -245,7 +247,8 @@ def posterior_predictive_check(models, # a trained model, or a dict name -> mode
     adata, layer = _data_for(models, adata)
     rows = _cell_rows(indices, adata.n_obs)
     n_rep = len(rows) - len(np.unique(rows))
-    if len(rows) < 2 or n_rep: raise ValueError(f"indices must name at least 2 cells, without repeats; got {len(rows)} with {n_rep} repeats")
+    if n_rep: raise ValueError(f"indices has {n_rep} repeated cells; name each cell once")
+    if len(rows) < 2: raise ValueError(f"the check needs at least 2 cells, got {len(rows)}")
     if chunk_size is not None and (isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer)) or chunk_size < 1):
         raise ValueError(f"chunk_size must be a whole number >= 1 (or None), got {chunk_size!r}")
     rows, G = np.sort(rows), adata.n_vars
