@@ -11,9 +11,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import torch
+import pyro.distributions as dist
 import scvi_nb
 from .data import setup_anndata, get_counts, Registry, CountTensors, IndexLoader
 from .model import ScviModule
+from .distributions import NB, ZINB
 from .datasets import file_sha256
 from .train import train_module, DEFAULT_LR
 from .de import bayes_factors, check_de_mode, group_indices
@@ -40,6 +42,32 @@ def _read_config(path:Path) -> dict:
     if "weights_sha256" in cfg and file_sha256(w) != cfg["weights_sha256"]:
         raise ValueError(f"{w} does not match the checksum in config.json: the file is truncated or altered")
     return cfg
+
+# %% ../nbs/05_api.ipynb #fbfaf3fa
+def _count_distribution(out:dict, # `ScviModule.generative` outputs: px_rate, px_r (θ), px_dropout
+                        likelihood:str, # 'zinb', 'nb' or 'poisson'
+                       ):
+    "p(y | z, l, s) element-wise (cells × genes) as a distribution with `sample`, `mean` and `log_prob`"
+    if likelihood == "poisson": return dist.Poisson(out["px_rate"], validate_args=False)
+    if likelihood == "nb": return NB(out["px_rate"], out["px_r"], validate_args=False)
+    return ZINB(out["px_rate"], out["px_r"], out["px_dropout"], validate_args=False)
+
+def _check_n_samples(n_samples):
+    "ValueError unless `n_samples` is a whole number >= 1 (not a bool, not a float)"
+    if isinstance(n_samples, bool) or not isinstance(n_samples, (int, np.integer)) or n_samples < 1:
+        raise ValueError(f"n_samples must be a whole number >= 1, got {n_samples!r}")
+
+def _cell_rows(indices, n_obs:int) -> np.ndarray:
+    "`indices` as an int64 array of rows in [0, n_obs) (None: all rows); ValueError naming what is wrong"
+    if indices is None: return np.arange(n_obs)
+    idx = np.asarray(indices)
+    if idx.ndim != 1 or (idx.size and idx.dtype.kind not in "iu"):
+        raise ValueError(f"indices must be a 1-D list of integer cell positions, got an array of dtype {idx.dtype} "
+                         f"and shape {idx.shape} (for a boolean mask m, pass np.flatnonzero(m))")
+    bad = (idx < 0) | (idx >= n_obs)
+    if bad.any(): raise ValueError(f"indices has {int(bad.sum())} entries outside [0, {n_obs}) (e.g. {idx[bad][0]}); "
+                                   f"adata has {n_obs} cells")
+    return idx.astype(np.int64)
 
 # %% ../nbs/05_api.ipynb #7e049ef8
 class SCVI:
@@ -172,6 +200,47 @@ class SCVI:
         zinb = self.module.likelihood == "zinb"
         mean_y = lambda out: out["px_rate"] * torch.sigmoid(-out["px_dropout"]) if zinb else out["px_rate"]
         return self._posterior(mean_y, adata, n_samples=n_samples, give_mean=n_samples == 1, batch_size=batch_size)
+
+    @torch.no_grad()
+    def posterior_predictive_sample(self,
+                                    adata=None, # default: the training data
+                                    indices=None, # rows of `adata` to draw for (integers in [0, n_obs), repeats allowed); default: all
+                                    n_samples:int=1, # draws per cell
+                                    gene_list=None, # names of the genes to return, in this order; default: all
+                                    batch_size:int=1024, # cells per minibatch
+                                    seed:int|None=None, # seed of the draws (None: torch's global generator)
+                                   ) -> np.ndarray:
+        "New counts for each cell: z ~ q(z|y,s) (l ~ q(l|y,s) if the library is latent), then y* ~ p(y|z,l,s); (cells, genes) or (cells, genes, n_samples), int32"
+        _check_n_samples(n_samples)
+        genes = self.registry.gene_names
+        if gene_list is None: cols = slice(None)
+        else:
+            if isinstance(gene_list, str): raise ValueError(f"gene_list must be a list of gene names, got the string {gene_list!r}; pass [{gene_list!r}]")
+            gene_list = [str(g) for g in gene_list]
+            unknown = [g for g in gene_list if g not in set(genes)]
+            if unknown or not gene_list:
+                raise ValueError(f"gene_list has {len(unknown)} genes this model does not have: {unknown[:10]}" if unknown
+                                 else "gene_list is empty; pass None for all genes")
+            pos = {g: k for k, g in enumerate(genes)}; cols = [pos[g] for g in gene_list]
+        data = self.adata if adata is None else adata
+        if data is None: raise ValueError("this model was loaded without data: pass adata=...")
+        rows = _cell_rows(indices, data.n_obs)
+        res = np.zeros((len(rows), len(genes) if gene_list is None else len(cols), n_samples), np.int32)
+        with torch.random.fork_rng(devices=[], enabled=seed is not None):
+            if seed is not None: torch.manual_seed(seed)
+            start = 0
+            for b in self._batches(adata, rows, batch_size):
+                n = len(b["x"])
+                for k0 in range(0, n_samples, max(1, batch_size // n)):               # several draws per pass for small batches
+                    k = min(max(1, batch_size // n), n_samples - k0)
+                    x, s = b["x"].repeat(k, 1), b["batch"].repeat(k)                  # k copies of each cell: k independent draws
+                    z = self.module.latent(x, s, give_mean=False)                    # z ~ q(z | y, s)
+                    l = self.module.log_library(x, s, n_samples=1)[0]                # observed, or l ~ q(l | y, s)
+                    y = _count_distribution(self.module.generative(z, l, s), self.module.likelihood).sample()[:, cols]
+                    if res.dtype == np.int32 and y.max().item() > np.iinfo(np.int32).max: res = res.astype(np.int64)
+                    res[start:start + n, :, k0:k0 + k] = y.reshape(k, n, -1).permute(1, 2, 0).cpu().numpy()
+                start += n
+        return res[..., 0] if n_samples == 1 else res
 
     @torch.no_grad()
     def get_elbo(self, adata=None, indices=None, n_samples:int=1, batch_size:int=1024) -> float:

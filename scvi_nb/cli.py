@@ -14,7 +14,7 @@ import scvi_nb
 
 # %% auto #0
 __all__ = ['InputError', 'read_h5ad', 'latent_scores', 'latent_umap', 'png_base64', 'loss_figure', 'umap_figure', 'versions',
-           'report_html', 'fit_anndata', 'demo_data', 'main']
+           'report_html', 'fit_anndata', 'confusion_figure', 'demo_data', 'main']
 
 # %% ../nbs/07_cli.ipynb #4dcb7d0e
 class InputError(ValueError):
@@ -162,6 +162,14 @@ _SCORE_HELP = {"ari": "adjusted Rand index of K-means clusters (k = number of la
                "asw": "average silhouette width of the labels in the latent space; -1 to 1, higher is better separated",
                "batch_entropy": "mean entropy (natural log) of the batches among each cell's 50 nearest neighbours; 0 is no mixing, ln(number of batches) is perfect mixing"}
 
+_PPC_HELP = {"coverage_90": "share of the observed counts inside the central 90% predictive interval of their cell and gene (randomised PIT rule for ties); 0.90 when calibrated",
+             "coverage_50": "the same for the central 50% interval; 0.50 when calibrated",
+             "cv_gene_pearson": "Pearson correlation over genes of the observed and the generated coefficient of variation; 1 is perfect",
+             "zero_fraction_mae": "mean absolute difference over genes of the observed and the generated fraction of zeros; 0 is perfect"}
+
+_LABEL_HELP = {"accuracy_labelled": "share of the labelled (training) cells whose predicted label is the given one",
+               "unsure_unlabelled": "share of the unlabelled cells whose most probable label has probability under 0.5"}
+
 # %% ../nbs/07_cli.ipynb #4b3d619f
 def _table(rows, head=None) -> str:
     e = lambda x: html.escape(str(x))
@@ -180,6 +188,8 @@ def report_html(title:str, # page title
                 settings:dict, # the run's arguments
                 versions:dict, # from `versions()`
                 notes:list=(), # remarks (e.g. a skipped UMAP)
+                ppc:dict|None=None, # posterior predictive check: dict(scores, figure (base64 PNG), n_cells, n_samples)
+                labels:dict|None=None, # scANVI's labels: dict(scores, figure (confusion matrix, base64 PNG), predicted_unlabelled)
                ) -> str:
     "A self-contained HTML report: every image is a base64 `data:` URI, nothing is fetched"
     e = html.escape
@@ -190,9 +200,27 @@ def report_html(title:str, # page title
                   _table([(k, f"{v:.3f}", _SCORE_HELP.get(k, "")) for k, v in scores.items()], head=("score", "value", "meaning"))]
     for cap, png in figures.items():
         parts += [f"<h2>{e(cap)}</h2>", f"<img alt='{e(cap)}' src='data:image/png;base64,{png}'>"]
+    if ppc:
+        parts += ["<h2>Posterior predictive check</h2>",
+                  f"<p>Counts drawn from the fitted model for {ppc['n_cells']} cells ({ppc['n_samples']} draws each), "
+                  "compared with the observed counts of the same cells (<code>scvi_nb.criticism</code>).</p>",
+                  _table([(k, f"{v:.3f}", _PPC_HELP.get(k, "")) for k, v in ppc["scores"].items()], head=("statistic", "value", "meaning")),
+                  f"<img alt='zero fraction against mean, observed and generated' src='data:image/png;base64,{ppc['figure']}'>"]
+    if labels:
+        sc = labels["scores"]
+        parts += ["<h2>Labels (scANVI)</h2>",
+                  f"<p>scANVI learnt from the {sc['n_labelled']} cells with a label and predicted one for every cell "
+                  "(<code>obs['scvi_nb_prediction']</code>). The confusion matrix is of the labelled cells, which scANVI trained on.</p>",
+                  _table([(k, f"{v:.3f}" if isinstance(v, float) else v, _LABEL_HELP.get(k, "")) for k, v in sc.items()], head=("statistic", "value", "meaning")),
+                  f"<img alt='confusion matrix of the labelled cells' src='data:image/png;base64,{labels['figure']}'>"]
+        if labels["predicted_unlabelled"]:
+            parts += ["<p>Predicted labels of the unlabelled cells:</p>", _table(labels["predicted_unlabelled"].items(), head=("label", "cells"))]
     parts += [f"<p class='note'>{e(n)}</p>" for n in notes]
     parts += ["<h2>Settings</h2>", _table(settings.items()), "<h2>Versions</h2>", _table(versions.items())]
-    blob = json.dumps(dict(summary=summary, scores=scores, settings=settings, versions=versions), default=str)
+    blob = dict(summary=summary, scores=scores, settings=settings, versions=versions)
+    if ppc: blob["posterior_predictive"] = dict(ppc["scores"], n_cells=ppc["n_cells"], n_samples=ppc["n_samples"])
+    if labels: blob["labels"] = dict(labels["scores"], predicted_unlabelled=labels["predicted_unlabelled"])
+    blob = json.dumps(blob, default=str)
     blob = blob.replace("</", "<\\/")   # a path with '</script>' cannot end the block early
     parts += [f"<script type='application/json' id='scvi-nb-results'>{blob}</script>",
               f"<p class='note'>Written by scvi-nb {e(scvi_nb.__version__)}. The images are embedded; the page needs no network.</p>",
@@ -200,16 +228,20 @@ def report_html(title:str, # page title
     return "\n".join(parts)
 
 # %% ../nbs/07_cli.ipynb #8c02b130
+def _check_model_dir(d:Path, flag:str="--model-dir"):
+    "A model folder that saving may replace: new, empty or an earlier saved model"
+    if d.exists() and not d.is_dir(): raise FileExistsError(f"{flag} {d} is a file; it must be a folder")
+    if d.is_dir() and any(d.iterdir()) and not (d / "config.json").exists():
+        raise FileExistsError(f"{flag} {d} is a folder that holds something other than a saved model; "
+                              "saving would replace it: choose a new folder")
+
 def _output_paths(out, model_dir=None, report=None):
     "The three output paths, checked (and their folders made) before any training"
     out = Path(out).expanduser().absolute()
     model_dir = Path(model_dir).expanduser().absolute() if model_dir else out.with_name(out.stem + "_model")
     report = Path(report).expanduser().absolute() if report else out.with_name(out.stem + "_report.html")
     if out.is_dir(): raise IsADirectoryError(f"--out {out} is a directory; give a file name, e.g. {out / 'result.h5ad'}")
-    if model_dir.exists() and not model_dir.is_dir(): raise FileExistsError(f"--model-dir {model_dir} is a file; it must be a folder")
-    if model_dir.is_dir() and any(model_dir.iterdir()) and not (model_dir / "config.json").exists():
-        raise FileExistsError(f"--model-dir {model_dir} is a folder that holds something other than a saved model; "
-                              "saving would replace it: choose a new folder")
+    _check_model_dir(model_dir)
     if report.is_dir(): raise IsADirectoryError(f"--report {report} is a directory; give a file name")
     for d in {out.parent, report.parent, model_dir.parent}:
         d.mkdir(parents=True, exist_ok=True)
@@ -217,14 +249,20 @@ def _output_paths(out, model_dir=None, report=None):
     return out, model_dir, report
 
 # %% ../nbs/07_cli.ipynb #33b52224
-def _check_request(adata, out, model_dir, report, batch_key:str|None, labels_key:str|None, normalized_layer:str|None):
-    "The three output paths, after checking them, the --normalized-layer name and the obs keys: everything that needs no model"
+def _scanvi_dir(model_dir:Path) -> Path: return model_dir.with_name(model_dir.name + "_scanvi")
+
+def _check_request(adata, out, model_dir, report, batch_key:str|None, labels_key:str|None, normalized_layer:str|None,
+                   unlabeled_category:str|None=None):
+    "The output paths, after checking them, the --normalized-layer name and the obs keys: everything that needs no model"
     paths = _output_paths(out, model_dir, report)
     if normalized_layer is not None and (not normalized_layer or "/" in normalized_layer):
         raise ValueError(f"--normalized-layer {normalized_layer!r} is not a valid layer name (non-empty, no '/')")
     for k, what in ((batch_key, "--batch-key"), (labels_key, "--labels-key")):
         if k is not None and k not in adata.obs.columns:
             raise KeyError(f"{what} '{k}' is not a column of adata.obs; columns: {list(adata.obs.columns)}")
+    if unlabeled_category is not None:
+        if labels_key is None: raise ValueError("--unlabeled-category needs --labels-key: the obs column that holds the known labels")
+        _check_model_dir(_scanvi_dir(paths[1]), "the scANVI model folder")
     return paths
 
 # %% ../nbs/07_cli.ipynb #fa51c131
@@ -241,6 +279,18 @@ def _add_latent(adata, model, normalized_layer:str|None) -> np.ndarray:
     adata.obsm["X_scvi"] = z.astype(np.float32)
     if normalized_layer: adata.layers[normalized_layer] = model.get_normalized_expression().to_numpy(dtype=np.float32)
     return z
+
+def _add_predictions(adata, model, unlabeled_category:str, accelerator:str, seed:int, progress:bool):
+    "scANVI from the trained SCVI `model`, trained at its defaults; its labels, probabilities and latent space into `adata`"
+    from scvi_nb.scanvi import SCANVI
+    scanvi = SCANVI.from_scvi_model(model, unlabeled_category)
+    seconds = _train(scanvi, None, accelerator, seed, progress)
+    probs = scanvi.predict(soft=True)
+    if not np.isfinite(probs.to_numpy()).all(): raise FloatingPointError("scANVI's label probabilities are not finite")
+    adata.obs["scvi_nb_prediction"] = pd.Categorical(probs.columns[probs.to_numpy().argmax(1)], categories=probs.columns)
+    adata.obsm["scvi_nb_probabilities"] = probs.astype(np.float32)
+    adata.obsm["X_scanvi"] = scanvi.get_latent().astype(np.float32)
+    return scanvi, seconds
 
 # %% ../nbs/07_cli.ipynb #fa232749
 def _json_safe(d:dict) -> dict:
@@ -260,31 +310,44 @@ def fit_anndata(adata, # AnnData with raw counts (in X or `layer`)
                 report=None, # the HTML report (default: OUT_report.html beside `out`)
                 layer:str|None=None, # layer with the counts (None: X)
                 batch_key:str|None=None, # obs column of batches
-                labels_key:str|None=None, # obs column of labels (for the scores and the UMAP)
-                epochs:int|None=None, # maximum epochs (None: scvi_nb's default for the data size)
+                labels_key:str|None=None, # obs column of labels (for the scores and the UMAP; scANVI's known labels)
+                epochs:int|None=None, # maximum epochs of scVI (None: scvi_nb's default for the data size)
                 n_latent:int=10, # latent dimension
                 accelerator:str="auto", # Lightning accelerator ('cpu', 'gpu', ...)
                 seed:int=0, # seed of the split, the networks and UMAP
                 normalized_layer:str|None=None, # also write the normalised expression to this layer
                 progress:bool=True, # Lightning's progress bar and the messages
                 settings:dict|None=None, # extra lines for the report's settings (e.g. the dataset's preparation)
+                unlabeled_category:str|None=None, # value of `labels_key` marking unlabelled cells: then scANVI predicts labels
                ) -> dict:
-    "Train scVI on `adata` (which gets obsm['X_scvi']) and write `out`, the model and the report; returns paths, scores, history, timings"
+    "Train scVI (then scANVI, given `unlabeled_category`) on `adata` and write `out`, the model(s) and the report; returns paths, scores, history, timings"
     from scvi_nb.api import SCVI
     say = print if progress else (lambda *a, **k: None)
     with _input_stage():
-        out, model_dir, report = _check_request(adata, out, model_dir, report, batch_key, labels_key, normalized_layer)
+        out, model_dir, report = _check_request(adata, out, model_dir, report, batch_key, labels_key, normalized_layer,
+                                                unlabeled_category)
         model = SCVI(adata, layer=layer, batch_key=batch_key, labels_key=labels_key, n_latent=n_latent)
+        if unlabeled_category is not None:   # scANVI's label checks, before scVI's training rather than after it
+            from scvi_nb.scanvi import _labelled_registry
+            _labelled_registry(model.registry, adata, labels_key, unlabeled_category)
     reg = model.registry
     say(f"scvi-nb: {reg.n_cells} cells × {reg.n_genes} genes, {reg.n_batch} batch(es)"
         + (f", {reg.n_labels} labels" if labels_key else ""))
     train_s = _train(model, epochs, accelerator, seed, progress)
     z = _add_latent(adata, model, normalized_layer)
+    scanvi, scanvi_s = None, None
+    if unlabeled_category is not None:
+        say("scvi-nb: scANVI from the trained scVI")
+        scanvi, scanvi_s = _add_predictions(adata, model, unlabeled_category, accelerator, seed, progress)
     run = dict(settings or {}, layer=layer, batch_key=batch_key, labels_key=labels_key, max_epochs=epochs, n_latent=n_latent,
-               accelerator=accelerator, seed=seed, normalized_layer=normalized_layer, model_dir=model_dir, report=report)
+               accelerator=accelerator, seed=seed, normalized_layer=normalized_layer, model_dir=model_dir, report=report,
+               unlabeled_category=unlabeled_category)
     _write_outputs(adata, model, run, out, model_dir)
     res = dict(out=out, model_dir=model_dir, report=report, history=model.history, train_seconds=train_s, n_epochs=len(model.history))
-    res.update(_write_report(model, adata, z, run, res, seed))
+    if scanvi is not None:
+        scanvi.save(_scanvi_dir(model_dir), overwrite=True)
+        res.update(scanvi_dir=_scanvi_dir(model_dir), scanvi_seconds=scanvi_s, scanvi_epochs=len(scanvi.history))
+    res.update(_write_report(model, adata, z, run, res, seed, scanvi))
     return res
 
 # %% ../nbs/07_cli.ipynb #b8be0acd
@@ -306,8 +369,56 @@ def _report_figures(model, adata, z, labels, batches, notes:list, seed:int=0) ->
     else: notes.append(f"UMAP skipped: {len(z)} cells are too few.")
     return figures
 
+# %% ../nbs/07_cli.ipynb #78d6656d
+_PPC_CELLS, _PPC_SAMPLES = 1000, 10
+
+def _report_ppc(model, adata, notes:list, seed:int=0) -> dict|None:
+    "The posterior predictive check of the report on at most `_PPC_CELLS` cells: scores, a figure (base64 PNG), sizes"
+    from scvi_nb.criticism import posterior_predictive_check
+    n = adata.n_obs
+    idx = np.sort(np.random.default_rng(seed).choice(n, min(n, _PPC_CELLS), replace=False))
+    try:
+        res = posterior_predictive_check({"scVI": model}, adata, n_samples=_PPC_SAMPLES, indices=idx, seed=seed)
+        fig = png_base64(res.plot_zero_fraction())
+    except Exception as e:   # an extra, like the UMAP: the run's outputs stand without it
+        notes.append(f"Posterior predictive check skipped: {type(e).__name__}: {_one_line(e)}")
+        print(f"scvi-nb: warning: posterior predictive check skipped ({_one_line(e)})", file=sys.stderr)
+        return None
+    row = res.summary.loc["scVI"]
+    return dict(scores={k: float(row[k]) for k in _PPC_HELP}, figure=fig, n_cells=len(idx), n_samples=_PPC_SAMPLES)
+
+# %% ../nbs/07_cli.ipynb #60e5e16e
+def confusion_figure(truth, # given labels
+                     predicted, # predicted labels
+                    ):
+    "Row-normalised confusion matrix (rows: truth, columns: prediction) with the counts written in each cell"
+    tab = pd.crosstab(pd.Series(np.asarray(truth).astype(str), name="given"), pd.Series(np.asarray(predicted).astype(str), name="predicted"))
+    frac = tab.div(tab.sum(1), axis=0)
+    k = max(tab.shape)
+    fig = _figure(1.2 + 0.45 * tab.shape[1] + 2, 1 + 0.4 * tab.shape[0]); ax = fig.subplots()
+    im = ax.imshow(frac.to_numpy(), cmap="Blues", vmin=0, vmax=1)
+    ax.set_xticks(range(tab.shape[1]), tab.columns, rotation=60, ha="right", fontsize=7)
+    ax.set_yticks(range(tab.shape[0]), tab.index, fontsize=7)
+    for (r, c), v in np.ndenumerate(tab.to_numpy()):
+        if v: ax.text(c, r, str(v), ha="center", va="center", fontsize=6 if k > 10 else 7, color="w" if frac.iat[r, c] > 0.5 else "k")
+    ax.set(xlabel="predicted", ylabel="given label"); fig.colorbar(im, ax=ax, shrink=0.8, label="fraction of the row")
+    return fig
+
+def _report_labels(adata, scanvi, seconds:float, epochs:int) -> dict:
+    "The report's label section: accuracy on the cells whose label was given, their confusion matrix, the others' predictions"
+    reg = scanvi.registry
+    given = adata.obs[reg.labels_key].astype(str).to_numpy()
+    pred = adata.obs["scvi_nb_prediction"].astype(str).to_numpy()
+    p_max = adata.obsm["scvi_nb_probabilities"].to_numpy().max(1)
+    known = given != reg.label_categories[-1]
+    scores = {"accuracy_labelled": float((pred[known] == given[known]).mean()), "n_labelled": int(known.sum()),
+              "n_unlabelled": int((~known).sum()), "unsure_unlabelled": float((p_max[~known] < 0.5).mean()) if (~known).any() else 0.0,
+              "scanvi_epochs": int(epochs), "scanvi_seconds": round(float(seconds), 1)}
+    counts = pd.Series(pred[~known]).value_counts()
+    return dict(scores=scores, figure=png_base64(confusion_figure(given[known], pred[known])), predicted_unlabelled=counts.to_dict())
+
 # %% ../nbs/07_cli.ipynb #e1107a47
-def _write_report(model, adata, z, run:dict, res:dict, seed:int=0) -> dict:
+def _write_report(model, adata, z, run:dict, res:dict, seed:int=0, scanvi=None) -> dict:
     "Scores, figures and the HTML file of a finished run"
     reg, hist, notes = model.registry, model.history, []
     labels = adata.obs[reg.labels_key].to_numpy() if reg.labels_key else None
@@ -316,6 +427,8 @@ def _write_report(model, adata, z, run:dict, res:dict, seed:int=0) -> dict:
     if reg.labels_key and not any(k in scores for k in ("ari", "nmi", "asw")): notes.append("Clustering scores skipped: fewer than 2 labels (or no more cells than labels).")
     if reg.batch_key and "batch_entropy" not in scores: notes.append("Batch mixing skipped: fewer than 2 batches.")
     figures = _report_figures(model, adata, z, labels, batches, notes, seed)
+    ppc = _report_ppc(model, adata, notes, seed)
+    lab = None if scanvi is None else _report_labels(adata, scanvi, res["scanvi_seconds"], res["scanvi_epochs"])
     last = hist.iloc[-1]
     summary = {"input": run.get("input", "(in memory)"), "cells": reg.n_cells, "genes": reg.n_genes,
                "counts": "adata.X" if reg.layer is None else f"adata.layers['{reg.layer}']",
@@ -324,10 +437,12 @@ def _write_report(model, adata, z, run:dict, res:dict, seed:int=0) -> dict:
                "epochs trained": res["n_epochs"], "training time (s)": f"{res['train_seconds']:.1f}",
                "final training loss": f"{last['train_loss']:.2f}", "final validation ELBO": f"{last['elbo_validation']:.2f}",
                "device": str(model._device()), "output": str(res["out"]), "model": str(res["model_dir"])}
+    if scanvi is not None: summary["scANVI model"] = str(res["scanvi_dir"])
     page = report_html(f"scvi-nb report: {Path(str(summary['input'])).name}", summary, scores, figures,
-                       {k: str(v) for k, v in run.items()}, versions(), notes)
+                       {k: str(v) for k, v in run.items()}, versions(), notes, ppc, lab)
     _atomic_write(res["report"], lambda p: Path(p).write_text(page, encoding="utf-8"))
-    return dict(scores=scores, notes=notes)
+    return dict(scores=scores, notes=notes, posterior_predictive=None if ppc is None else dict(ppc["scores"]),
+                labels=None if lab is None else lab["scores"])
 
 # %% ../nbs/07_cli.ipynb #5ba12552
 _DEMO = {"cortex": dict(epochs=None, batch_key=None, labels_key="cell_type"),   # epochs None: the package's recipe
@@ -390,6 +505,8 @@ def _parser() -> argparse.ArgumentParser:
     f.add_argument("--model-dir", help="where to save the model (default: OUT_model/ beside OUT)")
     f.add_argument("--report", help="HTML report (default: OUT_report.html beside OUT)")
     f.add_argument("--normalized-layer", metavar="NAME", help="also write the normalised expression (10^4 x rho) to this layer")
+    f.add_argument("--unlabeled-category", metavar="U", help="value of --labels-key that marks unlabelled cells: train scANVI after "
+                   "scVI and write obs['scvi_nb_prediction'] and obsm['scvi_nb_probabilities']")
     d = sub.add_parser("demo", help="run scVI on a real dataset", description="Train scVI on a prepared dataset; write the data, the model and a report.")
     d.add_argument("--dataset", choices=list(_DEMO), default="cortex", help="default: cortex")
     d.add_argument("--epochs", type=_positive_int, help="maximum epochs (default: the package's recipe, min(100, 3e6 / n_cells), with early stopping)")
@@ -402,15 +519,16 @@ def _parser() -> argparse.ArgumentParser:
 
 # %% ../nbs/07_cli.ipynb #8901037a
 def _print_result(res:dict):
-    print(f"wrote {res['out']}\n      {res['model_dir']}/\n      {res['report']}")
+    print(f"wrote {res['out']}\n      {res['model_dir']}/\n" + (f"      {res['scanvi_dir']}/\n" if "scanvi_dir" in res else "") + f"      {res['report']}")
     if res["scores"]: print("scores: " + "  ".join(f"{k.upper() if k != 'batch_entropy' else 'batch entropy'} {v:.3f}" for k, v in res["scores"].items()))
+    if res.get("labels"): print(f"labels: accuracy on the {res['labels']['n_labelled']} labelled cells {res['labels']['accuracy_labelled']:.3f}")
 
 # %% ../nbs/07_cli.ipynb #bb3b2786
 def _fit(args) -> int:
     with _input_stage(): adata = read_h5ad(args.input)
     res = fit_anndata(adata, args.out, model_dir=args.model_dir, report=args.report, layer=args.layer, batch_key=args.batch_key,
                       labels_key=args.labels_key, epochs=args.epochs, n_latent=args.n_latent, accelerator=args.accelerator,
-                      seed=args.seed, normalized_layer=args.normalized_layer, progress=not args.quiet,
+                      seed=args.seed, normalized_layer=args.normalized_layer, progress=not args.quiet, unlabeled_category=args.unlabeled_category,
                       settings=dict(command="fit", input=Path(args.input).expanduser().resolve()))
     if not args.quiet: _print_result(res)
     return 0
