@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import BATCH_KEY, DATASETS, LABELS_KEY, RESULTS, data_paths, write_json  # noqa: E402
+from _common import BATCH_KEY, DATASETS, LABELS_KEY, RESULTS, data_paths, split, write_json  # noqa: E402
 
 os.environ.setdefault("SCVI_NB_DATA", str(Path(__file__).resolve().parents[2] / "shared" / "datasets"))  # as .ci/run
 N_HVG = 2000
@@ -107,16 +107,6 @@ def _clean(adata, note):
                 n_types=int(out.obs[LABELS_KEY].nunique()),
                 cells_per_type=out.obs[LABELS_KEY].value_counts().to_dict())
     return out
-
-
-def split(n: int, train_size: float = 0.9, seed: int = 0):
-    """A seeded 90/10 split: round(0.9 n) training cells, the rest validation (sorted indices).
-
-    The same rule as scvi_nb's own ScviDataModule(seed=0, train_size=0.9), so scvi_nb's default split
-    is this one too; the runners check the split each library actually used."""
-    perm = np.random.default_rng(seed).permutation(n)
-    n_train = min(n, max(1, int(round(train_size * n))))
-    return np.sort(perm[:n_train]), np.sort(perm[n_train:])
 
 
 def main(argv=None):
