@@ -261,6 +261,7 @@ class SCANVI(SCVI):
         n, query = self.adata.n_obs, getattr(self, "is_query", False)
         if max_epochs is None: max_epochs = default_max_epochs(n) if query else min(10, max(2, round(default_max_epochs(n) / 3)))
         if not query: trainer_kwargs.setdefault("n_epochs_kl_warmup", 0)   # the networks of z are trained: no warm-up
+        self.module.train()   # from eval mode (after get_latent, predict, load), as the training plan would set it
         plan, trainer, hist, dm = train_module(self.module, self.adata, self.registry, max_epochs=max_epochs,
                                                batch_size=batch_size, lr=lr, train_size=train_size,
                                                early_stopping=early_stopping, accelerator=accelerator, devices=devices,
