@@ -28,7 +28,7 @@ def kl_warmup(epoch:int, n_epochs_kl_warmup:int|None) -> float:
 
 # %% ../nbs/04_train.ipynb #520c8a18
 class ScviTrainingPlan(pl.LightningModule):
-    "Lightning wrapper around a `ScviModule`: Pyro's ELBO as the loss, Adam, optional ReduceLROnPlateau"
+    "Lightning wrapper around a `ScviModule` (or a subclass): Pyro's ELBO as the loss, Adam, optional ReduceLROnPlateau"
     def __init__(self,
                  module:ScviModule, # the Pyro model and guide
                  n_obs_train:int, # number of training cells N (the plate size)
@@ -48,7 +48,8 @@ class ScviTrainingPlan(pl.LightningModule):
         self.lr, self.weight_decay, self.eps = lr, weight_decay, eps
         self.n_epochs_kl_warmup, self.max_epochs, self.lr_min_factor = n_epochs_kl_warmup, max_epochs, lr_min_factor
         self.reduce_lr_on_plateau, self.lr_factor, self.lr_patience = reduce_lr_on_plateau, lr_factor, lr_patience
-        self.elbo = TraceMeanField_ELBO()
+        self.elbo = module.make_elbo() if hasattr(module, "make_elbo") else TraceMeanField_ELBO()   # scANVI: enumeration
+        self.with_labels = hasattr(module, "n_labels")   # a module with labels takes each cell's label code after the batch
 
     @property
     def kl_weight(self) -> float:
@@ -57,9 +58,20 @@ class ScviTrainingPlan(pl.LightningModule):
 
     def loss(self, batch, n_obs, kl_weight=1.0):
         "Pyro's negative ELBO for a minibatch, scaled to a plate of `n_obs` cells"
+        data = (batch["x"], batch["batch"]) + ((batch.get("label"),) if self.with_labels else ())
         with pyro.validation_enabled(False):   # the counts were validated once, up front; a NaN loss still stops training
-            return self.elbo.differentiable_loss(self.module.model, self.module.guide, batch["x"], batch["batch"],
-                                                 batch["idx"], n_obs, kl_weight)
+            return self.elbo.differentiable_loss(self.module.model, self.module.guide, *data, batch["idx"], n_obs, kl_weight)
+
+    def on_train_start(self):
+        "Dropout on; BatchNorm layers a query freezes (`frozen_norms`, see `03a_surgery`) keep the reference's statistics"
+        self.module.train()
+        for name in getattr(self.module, "frozen_norms", ()): self.module.get_submodule(name).eval()
+
+    def on_after_backward(self):
+        "A query's partly frozen tensors (`grad_masks`) learn only their new entries"
+        masks = getattr(self.module, "grad_masks", {})
+        for name, p in self.module.named_parameters():
+            if name in masks and p.grad is not None: p.grad.mul_(masks[name].to(p.grad))
 
     def training_step(self, batch, batch_idx):
         loss = self.loss(batch, self.n_obs_train, self.kl_weight) / self.n_obs_train
@@ -81,7 +93,11 @@ class ScviTrainingPlan(pl.LightningModule):
         return self.lr_min_factor + (1 - self.lr_min_factor) * 0.5 * (1 + math.cos(math.pi * done))
 
     def configure_optimizers(self):
-        opt = torch.optim.Adam(self.module.parameters(), lr=self.lr, weight_decay=self.weight_decay, eps=self.eps, foreach=True)
+        masked = getattr(self.module, "grad_masks", {})   # no decay there: it would move the frozen entries
+        params = [p for n, p in self.module.named_parameters() if p.requires_grad and n not in masked]
+        params = params if not masked else [dict(params=params), dict(params=[p for n, p in self.module.named_parameters()
+                                                                            if n in masked], weight_decay=0.0)]
+        opt = torch.optim.Adam(params, lr=self.lr, weight_decay=self.weight_decay, eps=self.eps, foreach=True)
         if self.reduce_lr_on_plateau:
             sched = torch.optim.lr_scheduler.ReduceLROnPlateau(opt, mode="max", factor=self.lr_factor, patience=self.lr_patience)
             return dict(optimizer=opt, lr_scheduler=dict(scheduler=sched, monitor="elbo_validation"))
@@ -255,6 +271,9 @@ def train_module(module:ScviModule, # the model to train (in place)
                              callbacks=callbacks, logger=False, enable_checkpointing=bool(checkpoint_dir),
                              enable_model_summary=False, num_sanity_val_steps=0,
                              enable_progress_bar=enable_progress_bar, **trainer_kwargs)
-        _fit(trainer, plan, dm, guard, ckpt_path)
+        with warnings.catch_warnings():
+            if getattr(module, "frozen_norms", None):   # a query's BatchNorm layers are in eval mode on purpose (03a_surgery)
+                warnings.filterwarnings("ignore", ".*in eval mode at the start of training.*")
+            _fit(trainer, plan, dm, guard, ckpt_path)
     module.eval()
     return TrainingRun(plan, trainer, history.df, dm)
