@@ -1,11 +1,14 @@
 __version__ = "0.1.0"
 
-__all__ = ["SCVI"]
+__all__ = ["SCVI", "SCANVI"]
 
 
 def __getattr__(name):
-    # `scvi_nb.SCVI` without importing torch, Lightning and Pyro on `import scvi_nb` (nbdev owns only __version__ here)
+    # `scvi_nb.SCVI` (and `SCANVI`) without importing torch, Lightning and Pyro on `import scvi_nb` (nbdev owns only __version__ here)
     if name == "SCVI":
         from .api import SCVI
         return SCVI
+    if name == "SCANVI":
+        from .scanvi import SCANVI
+        return SCANVI
     raise AttributeError(f"module 'scvi_nb' has no attribute {name!r}")

@@ -253,3 +253,37 @@ class SCVI:
         hist = path / "history.csv"
         obj.history = pd.read_csv(hist, index_col="epoch") if hist.exists() else None
         return obj
+
+# %% ../nbs/05_api.ipynb #8f477220
+import copy, dataclasses
+from .counts import _categories
+from .surgery import extend_registry, copy_reference_weights, freeze_reference
+
+# %% ../nbs/05_api.ipynb #09135a7e
+def _query_label_categories(reg:Registry, adata) -> list|None:
+    "The reference's label categories with the query's new ones appended (scVI keeps labels for metrics only)"
+    if reg.labels_key is None or reg.labels_key not in adata.obs.columns: return reg.label_categories
+    return reg.label_categories + [c for c in _categories(adata, reg.labels_key) if c not in reg.label_categories]
+
+def _load_query_data(cls,
+                     adata, # the query: raw counts with the reference's genes; its batches (new ones) in the reference's batch_key
+                     reference, # the trained reference model, of this class (only read)
+                    ):
+    "scArches: `reference` with new input columns for `adata`'s batches, all else frozen; `.train()` fits the new columns"
+    if type(reference) is not cls:
+        raise ValueError(f"reference is a {type(reference).__name__}, not a {cls.__name__}: map the query with "
+                         f"{type(reference).__name__}.load_query_data(adata, reference)")
+    if not reference.is_trained: raise ValueError("the reference has not been trained: train it before mapping a query onto it")
+    reg = extend_registry(reference.registry, adata)
+    reg = dataclasses.replace(reg, label_categories=_query_label_categories(reg, adata))
+    obj = cls.__new__(cls)
+    obj.adata, obj.registry, obj.hparams = adata, reg, copy.deepcopy(reference.hparams)
+    with torch.random.fork_rng(devices=[]): obj.module = cls._make_module(reg, obj.hparams)   # every weight is overwritten next
+    n_ref = reference.registry.n_batch
+    masks = copy_reference_weights(reference.module, obj.module, n_ref_batch=n_ref, n_new=reg.n_batch - n_ref)
+    freeze_reference(obj.module, masks).eval()
+    obj.history, obj.is_trained, obj.train_indices, obj.validation_indices = None, True, None, None
+    return obj
+
+_load_query_data.__name__, _load_query_data.__qualname__ = "load_query_data", "SCVI.load_query_data"
+SCVI.load_query_data = classmethod(_load_query_data)
