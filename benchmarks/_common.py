@@ -342,6 +342,7 @@ def run_scanvi(lib: Library, args) -> dict:
         pred, pred_ref = lib.predict(q), lib.predict(q, ref)
         z_ref, z_query = lib.latent(q, ref), lib.latent(q)
         out.update(n_cells=ref.n_obs + query.n_obs, n_genes=ref.n_vars, n_reference=ref.n_obs, n_query=query.n_obs,
+                   split_digest=digest(inp["ref_split"][0]),
                    reference_batches=sorted(map(str, ref.obs[BATCH_KEY].unique())),
                    query_batches=sorted(map(str, query.obs[BATCH_KEY].unique())), query_epochs=args.query_epochs,
                    evaluated="the query (STIM) cells, all of whose labels were hidden",

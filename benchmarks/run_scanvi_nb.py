@@ -27,7 +27,7 @@ class ScviNb(Library):
         scanvi=f"scvi_nb.SCANVI.from_scvi_model(scvi_model, unlabeled_category={UNLABELED!r})"
                ".train(seed=0, enable_progress_bar=False)",
         query="scvi_nb.SCANVI.load_query_data(query, reference_scanvi).train(max_epochs=<query epochs>, seed=0, "
-              "enable_progress_bar=False)",
+              "early_stopping=False, enable_progress_bar=False)",
         predict="model.predict(adata)", latent="model.get_latent(adata)")
 
     def __init__(self):
@@ -62,8 +62,8 @@ class ScviNb(Library):
     def query(self, adata, reference):
         return self.lib.SCANVI.load_query_data(adata, reference)
 
-    def train_query(self, model, split, max_epochs):
-        model.train(max_epochs=max_epochs, seed=TRAIN["seed"], enable_progress_bar=False)
+    def train_query(self, model, split, max_epochs):  # exactly max_epochs, as scvi-tools (which has no early stopping)
+        model.train(max_epochs=max_epochs, seed=TRAIN["seed"], early_stopping=False, enable_progress_bar=False)
         return self._info(model, split)
 
     def predict(self, model, adata=None):

@@ -30,7 +30,7 @@ def _load(ds, lib):
 
 def _stage(d, name):
     st = d["stages"].get(name)
-    return "—" if st is None else f"{st['seconds']:.1f} s / {st.get('epochs')} (load {st['loadavg_before']:.1f})"
+    return "—" if st is None else f"{st['seconds']:.1f} s / {st.get('epochs')} (load {st['loadavg_before']:.1f}→{st['loadavg_after']:.1f})"
 
 
 def _agreement(ds) -> str | None:
