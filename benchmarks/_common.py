@@ -174,8 +174,10 @@ LABELLED_FRACTION = 0.1            # scenario A
 REFERENCE_BATCH = "CTRL"           # scenario B: obs[BATCH_KEY] of the reference cells; every other batch is the query
 QUERY_EPOCHS = 100                 # scenario B: scvi-tools' scArches tutorial trains its SCANVI query 100 epochs
 KNN_K = 5                          # the kNN baseline on the latent (labelled cells -> the others)
-TIMING_CAVEAT = ("wall times taken while other processes shared the CPU are not comparable: see loadavg_before "
-                 "in each stage; the coordinator reruns `python benchmarks/scanvi_compare.py` on a quiet machine")
+TIMING_CAVEAT = ("each stage's 1-minute load average is given before → after it; the runs wait for a load below 0.8 "
+                 "(`--idle-load`) before they start, so a higher load at a later stage's start is the previous "
+                 "stage's own two threads decaying, while a load well above 2 means another process shared the cores "
+                 "and the wall times are not comparable")
 
 
 def scanvi_args(argv=None) -> argparse.Namespace:

@@ -115,7 +115,8 @@ def main(argv=None):
                 res.unlink(missing_ok=True)  # never table a stale result
                 run(runners[lib] + ["--dataset", ds, "--query-epochs", args.query_epochs], res.with_suffix(".log"))
     md = table(args.datasets)
-    cmd = "python benchmarks/scanvi_compare.py " + " ".join(sys.argv[1:] if argv is None else argv)
+    flags = [a for a in (sys.argv[1:] if argv is None else argv) if a != "--table-only"]   # the run's command
+    cmd = " ".join(["python benchmarks/scanvi_compare.py", *flags])
     out = RESULTS / "table_scanvi.md"
     out.write_text(f"# scANVI label transfer, scvi_nb vs scvi-tools\n\n`{cmd}`\n\n{md}\n")
     print("\n" + md + f"\n\nwrote {out}")

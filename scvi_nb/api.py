@@ -19,6 +19,7 @@ from .distributions import NB, ZINB
 from .datasets import file_sha256
 from .train import train_module, DEFAULT_LR
 from .de import bayes_factors, check_de_mode, group_indices
+from .surgery import freeze_reference
 
 # %% auto #0
 __all__ = ['SCVI']
@@ -97,6 +98,11 @@ class SCVI:
     def _make_module(reg:Registry, hp:dict) -> ScviModule:
         return ScviModule(reg.n_genes, reg.n_batch, library_log_means=reg.library_log_means,
                           library_log_vars=reg.library_log_vars, **hp)
+
+    @property
+    def is_query(self) -> bool:
+        "A query of `load_query_data`: only its new batch entries learn (the module carries their `grad_masks`)"
+        return bool(getattr(self.module, "grad_masks", None))
 
     def __repr__(self):
         r = self.registry
@@ -296,8 +302,9 @@ class SCVI:
         tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
         try:
             torch.save({k: v.cpu() for k, v in self.module.state_dict().items()}, tmp / "model.pt")
-            cfg = dict(format=_FORMAT, version=scvi_nb.__version__, hparams=self.hparams, registry=self.registry.to_dict(),
+            cfg = dict(format=_FORMAT, version=scvi_nb.__version__, model=type(self).__name__, hparams=self.hparams, registry=self.registry.to_dict(),
                        is_trained=self.is_trained, weights_sha256=file_sha256(tmp / "model.pt"))
+            if self.is_query: torch.save(self.module.grad_masks, tmp / "query_masks.pt")   # the freezing, kept
             (tmp / "config.json").write_text(json.dumps(cfg, indent=1))
             if self.history is not None: self.history.to_csv(tmp / "history.csv")
             if path.exists(): shutil.rmtree(path)
@@ -311,12 +318,17 @@ class SCVI:
         "Load a model saved with `save`; `adata` (optional) must have the same genes and batches"
         path = Path(path)
         cfg = _read_config(path)
+        saved = cfg.get("model") or ("SCANVI" if "unlabeled_category" in cfg["hparams"] else "SCVI")
+        if saved != cls.__name__:
+            raise ValueError(f"{path} holds a saved {saved}, not a {cls.__name__}: load it with {saved}.load")
         reg = Registry.from_dict(cfg["registry"])
         if adata is not None: reg.check(adata)
         obj = cls.__new__(cls)
         obj.adata, obj.registry, obj.hparams = adata, reg, cfg["hparams"]
         obj.module = cls._make_module(reg, obj.hparams)
         obj.module.load_state_dict(torch.load(path / "model.pt", map_location=map_location, weights_only=True))
+        masks = path / "query_masks.pt"
+        if masks.exists(): freeze_reference(obj.module, torch.load(masks, map_location="cpu", weights_only=True))
         obj.module.eval()
         obj.is_trained, obj.train_indices, obj.validation_indices = cfg.get("is_trained", True), None, None
         hist = path / "history.csv"
@@ -326,7 +338,7 @@ class SCVI:
 # %% ../nbs/05_api.ipynb #8f477220
 import copy, dataclasses
 from .counts import _categories
-from .surgery import extend_registry, copy_reference_weights, freeze_reference
+from .surgery import extend_registry, copy_reference_weights
 
 # %% ../nbs/05_api.ipynb #09135a7e
 def _query_label_categories(reg:Registry, adata) -> list|None:

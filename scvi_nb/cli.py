@@ -328,8 +328,8 @@ def fit_anndata(adata, # AnnData with raw counts (in X or `layer`)
                                                 unlabeled_category)
         model = SCVI(adata, layer=layer, batch_key=batch_key, labels_key=labels_key, n_latent=n_latent)
         if unlabeled_category is not None:   # scANVI's label checks, before scVI's training rather than after it
-            from scvi_nb.scanvi import _labelled_registry
-            _labelled_registry(model.registry, adata, labels_key, unlabeled_category)
+            from scvi_nb.scanvi import check_labels
+            check_labels(adata, labels_key, unlabeled_category)
     reg = model.registry
     say(f"scvi-nb: {reg.n_cells} cells × {reg.n_genes} genes, {reg.n_batch} batch(es)"
         + (f", {reg.n_labels} labels" if labels_key else ""))

@@ -21,10 +21,10 @@ from .counts import Registry, _categories, _obs_values
 from .nn import Encoder, FCLayers
 from .model import ScviModule, _kl_scale
 from .train import train_module, default_max_epochs, default_kl_warmup, DEFAULT_LR
-from .api import SCVI, _read_config
+from .api import SCVI
 
 # %% auto #0
-__all__ = ['LabelGaussian', 'Classifier', 'ScanviModule', 'SCANVI']
+__all__ = ['LabelGaussian', 'Classifier', 'ScanviModule', 'check_labels', 'SCANVI']
 
 # %% ../nbs/09_scanvi.ipynb #8b68177a
 def _with_label(v:torch.Tensor, # (..., n, d) vectors
@@ -172,8 +172,11 @@ class ScanviModule(ScviModule):
     marginal_ll = log_importance_weights = elbo
 
 # %% ../nbs/09_scanvi.ipynb #1cbc1a48
-def _labelled_registry(reg:Registry, adata, labels_key:str, unlabeled:str) -> Registry:
-    "`reg` with the labels of `adata.obs[labels_key]`: the known ones first, `unlabeled` last (code K)"
+def check_labels(adata, # the AnnData whose labels scANVI would learn from
+                 labels_key:str, # obs column with the labels
+                 unlabeled:str, # the value that marks unlabelled cells
+                ) -> list: # the known labels, in their category order
+    "The known labels of `adata.obs[labels_key]`, or a ValueError naming what scANVI cannot use"
     if labels_key not in adata.obs.columns:
         raise ValueError(f"adata.obs has no column '{labels_key}' (labels_key); columns: {list(adata.obs.columns)[:10]}")
     n_na = int(adata.obs[labels_key].isna().sum())
@@ -189,7 +192,11 @@ def _labelled_registry(reg:Registry, adata, labels_key:str, unlabeled:str) -> Re
     known = [c for c in cats if c != unlabeled]
     if len(known) < 2:
         raise ValueError(f"adata.obs['{labels_key}'] has {len(known)} known label(s) {known}; scANVI needs at least 2")
-    return dataclasses.replace(reg, labels_key=labels_key, label_categories=known + [unlabeled])
+    return known
+
+def _labelled_registry(reg:Registry, adata, labels_key:str, unlabeled:str) -> Registry:
+    "`reg` with the labels of `adata.obs[labels_key]`: the known ones first, `unlabeled` last (code K)"
+    return dataclasses.replace(reg, labels_key=labels_key, label_categories=check_labels(adata, labels_key, unlabeled) + [unlabeled])
 
 def _check_query_labels(reg:Registry, adata) -> None:
     "ValueError if the query's labels column holds a label the reference never saw"
@@ -243,7 +250,7 @@ class SCANVI(SCVI):
         missing, unexpected = obj.module.load_state_dict(scvi_model.module.state_dict(), strict=False)
         if unexpected or any(k.split(".")[0] not in _SCANVI_PARTS for k in missing):
             raise ValueError(f"the SCVI weights do not fit: missing {missing[:3]}, unexpected {unexpected[:3]}")
-        obj.history, obj.is_trained, obj.is_query, obj.train_indices, obj.validation_indices = None, False, False, None, None
+        obj.history, obj.is_trained, obj.train_indices, obj.validation_indices = None, False, None, None
         return obj
 
     def train(self,
@@ -258,7 +265,7 @@ class SCANVI(SCVI):
               **trainer_kwargs, # more `train_module`/Trainer arguments (n_epochs_kl_warmup, ...)
              ) -> SCANVI:
         "Fit scANVI: a short fine-tuning after `from_scvi_model`, the new columns' fit for a query; returns self"
-        n, query = self.adata.n_obs, getattr(self, "is_query", False)
+        n, query = self.adata.n_obs, self.is_query
         if max_epochs is None: max_epochs = default_max_epochs(n) if query else min(10, max(2, round(default_max_epochs(n) / 3)))
         if not query: trainer_kwargs.setdefault("n_epochs_kl_warmup", 0)   # the networks of z are trained: no warm-up
         self.module.train()   # from eval mode (after get_latent, predict, load), as the training plan would set it
@@ -286,21 +293,10 @@ class SCANVI(SCVI):
         return pd.DataFrame(probs, index=(self.adata if adata is None else adata).obs_names, columns=labels)
 
     @classmethod
-    def load(cls, path, adata=None, map_location="cpu") -> SCANVI:
-        "Load a SCANVI saved with `save` (the checks of `SCVI.load`; a saved SCVI is refused)"
-        if "unlabeled_category" not in _read_config(Path(path))["hparams"]:
-            raise ValueError(f"{path} holds a saved SCVI, not a SCANVI: load it with SCVI.load")
-        obj = super().load(path, adata, map_location)
-        obj.is_query = False
-        return obj
-
-    @classmethod
     def load_query_data(cls,
                         adata, # the query: the reference's genes, new batches; labels optional (the reference's only)
                         reference:SCANVI, # the trained reference (only read)
                        ) -> SCANVI:
         "scArches for scANVI: `SCVI.load_query_data`'s surgery, after checking the query's labels against the reference's"
         if type(reference) is cls: _check_query_labels(reference.registry, adata)
-        obj = super().load_query_data(adata, reference)
-        obj.is_query = True
-        return obj
+        return super().load_query_data(adata, reference)
