@@ -302,8 +302,9 @@ class SCVI:
         tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
         try:
             torch.save({k: v.cpu() for k, v in self.module.state_dict().items()}, tmp / "model.pt")
-            cfg = dict(format=_FORMAT, version=scvi_nb.__version__, model=type(self).__name__, hparams=self.hparams, registry=self.registry.to_dict(),
-                       is_trained=self.is_trained, weights_sha256=file_sha256(tmp / "model.pt"))
+            cfg = dict(format=_FORMAT, version=scvi_nb.__version__, model=type(self).__name__, hparams=self.hparams,
+                       registry=self.registry.to_dict(), is_trained=self.is_trained,
+                       weights_sha256=file_sha256(tmp / "model.pt"))
             if self.is_query: torch.save(self.module.grad_masks, tmp / "query_masks.pt")   # the freezing, kept
             (tmp / "config.json").write_text(json.dumps(cfg, indent=1))
             if self.history is not None: self.history.to_csv(tmp / "history.csv")
