@@ -121,6 +121,7 @@ class SCVI:
               **trainer_kwargs, # more `train_module`/Trainer arguments (strategy, checkpoint_dir, n_epochs_kl_warmup, ...)
              ) -> SCVI:
         "Fit the model; returns self (the history is in `.history`)"
+        if self.adata is None: raise ValueError("this model was loaded without data: load it with SCVI.load(path, adata=...)")
         if not self.is_trained:   # initial weights from `seed` too, so that the whole run repeats
             with torch.random.fork_rng(devices=[]):
                 torch.manual_seed(seed)

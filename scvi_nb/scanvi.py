@@ -24,7 +24,7 @@ from .train import train_module, default_max_epochs, default_kl_warmup, DEFAULT_
 from .api import SCVI
 
 # %% auto #0
-__all__ = ['LabelGaussian', 'Classifier', 'ScanviModule', 'check_labels', 'SCANVI']
+__all__ = ['LabelGaussian', 'Classifier', 'ScanviModule', 'check_labels', 'default_scanvi_epochs', 'SCANVI']
 
 # %% ../nbs/09_scanvi.ipynb #8b68177a
 def _with_label(v:torch.Tensor, # (..., n, d) vectors
@@ -208,6 +208,11 @@ def _check_query_labels(reg:Registry, adata) -> None:
                          f"adata.obs['{reg.labels_key}'] is not one the reference knows {reg.label_categories[:-1]}; "
                          f"mark those cells {reg.label_categories[-1]!r} (unlabelled) to have them predicted")
 
+# %% ../nbs/09_scanvi.ipynb #9ffa81fb
+def default_scanvi_epochs(n_cells:int) -> int:
+    "Epochs of scANVI after a trained scVI: min(10, max(2, round(default_max_epochs(n) / 3))), scvi-tools' rule"
+    return min(10, max(2, round(default_max_epochs(n_cells) / 3)))
+
 # %% ../nbs/09_scanvi.ipynb #9e118c76
 _SCANVI_PARTS = ("classifier", "u_encoder", "z_decoder")   # the networks scVI does not have
 
@@ -254,7 +259,7 @@ class SCANVI(SCVI):
         return obj
 
     def train(self,
-              max_epochs:int|None=None, # default: min(10, max(2, round(default_max_epochs(n) / 3))); a query: default_max_epochs(n)
+              max_epochs:int|None=None, # default: `default_scanvi_epochs(n)`; for a query `default_max_epochs(n)`
               batch_size:int=128, # cells per minibatch
               lr:float=DEFAULT_LR, # Adam's learning rate
               train_size:float=0.9, # fraction of cells used for training
@@ -265,8 +270,9 @@ class SCANVI(SCVI):
               **trainer_kwargs, # more `train_module`/Trainer arguments (n_epochs_kl_warmup, ...)
              ) -> SCANVI:
         "Fit scANVI: a short fine-tuning after `from_scvi_model`, the new columns' fit for a query; returns self"
+        if self.adata is None: raise ValueError("this model was loaded without data: load it with SCANVI.load(path, adata=...)")
         n, query = self.adata.n_obs, self.is_query
-        if max_epochs is None: max_epochs = default_max_epochs(n) if query else min(10, max(2, round(default_max_epochs(n) / 3)))
+        if max_epochs is None: max_epochs = default_max_epochs(n) if query else default_scanvi_epochs(n)
         if not query: trainer_kwargs.setdefault("n_epochs_kl_warmup", 0)   # the networks of z are trained: no warm-up
         self.module.train()   # from eval mode (after get_latent, predict, load), as the training plan would set it
         plan, trainer, hist, dm = train_module(self.module, self.adata, self.registry, max_epochs=max_epochs,
