@@ -188,8 +188,12 @@ def scanvi_args(argv=None) -> argparse.Namespace:
     ap.add_argument("--scanvi-epochs", type=int, default=None, help="SCANVI epochs (default: the library's own)")
     ap.add_argument("--scvi-epochs", type=int, default=None, help="SCVI epochs (default: the library's own; smoke tests)")
     ap.add_argument("--no-latent", action="store_true", help="do not save the latent (.npy) and per-cell table (.csv)")
+    ap.add_argument("--seed", type=int, default=0,
+                    help="the training seed of every stage and the seed of the 90/10 splits (the kept labels stay seed 0's)")
     ap.add_argument("--out", type=Path, default=None)
-    return ap.parse_args(argv)
+    args = ap.parse_args(argv)
+    TRAIN["seed"] = args.seed   # read by the runners' libraries (scvi-tools: scvi.settings.seed at import)
+    return args
 
 
 def kept_label_indices(labels, fraction: float = LABELLED_FRACTION, seed: int = 0) -> np.ndarray:
@@ -212,11 +216,13 @@ def _categorical(values):
     return pd.Categorical(np.asarray(values).astype(str))
 
 
-def scanvi_inputs(dataset: str) -> dict:
+def scanvi_inputs(dataset: str, seed: int = 0) -> dict:
     """The prepared AnnData turned into one scenario's inputs; `obs[SCANVI_LABELS_KEY]` holds what the models see.
     A (pbmc3k): one AnnData, the prepared 90/10 split, 10% of the labels kept. B (ifnb): reference (CTRL, all labels) and
-    query (STIM, all labels UNLABELED) as separate AnnData, each split by the same seed-0 rule as the prepared inputs."""
+    query (STIM, all labels UNLABELED) as separate AnnData, each split by the same rule as the prepared inputs.
+    `seed` seeds the splits (0: the prepared ones); the kept labels of A are always seed 0's."""
     adata, train, val = load_inputs(dataset)
+    if seed: train, val = split(adata.n_obs, seed=seed)
     truth = adata.obs[LABELS_KEY].astype(str).to_numpy()
     if dataset == "pbmc3k":
         kept = kept_label_indices(truth)
@@ -234,7 +240,7 @@ def scanvi_inputs(dataset: str) -> dict:
         ref.obs[SCANVI_LABELS_KEY] = _categorical(ref.obs[LABELS_KEY])
         query.obs[SCANVI_LABELS_KEY] = _categorical([UNLABELED] * query.n_obs)
         return dict(ref=ref, query=query, truth_ref=truth[is_ref], truth_query=truth[~is_ref],
-                    ref_split=split(ref.n_obs), query_split=split(query.n_obs))
+                    ref_split=split(ref.n_obs, seed=seed), query_split=split(query.n_obs, seed=seed))
     raise ValueError(f"no scANVI scenario for {dataset!r}; choose one of {list(SCANVI_SCENARIOS)}")
 
 
@@ -262,9 +268,9 @@ def knn_transfer(latent_from, labels_from, latent_to, k: int = KNN_K) -> np.ndar
     return KNeighborsClassifier(n_neighbors=k).fit(latent_from, np.asarray(labels_from).astype(str)).predict(latent_to)
 
 
-def scanvi_result_path(dataset: str, library: str, suffix: str = ".json") -> Path:
-    "Files of one scANVI run: .json (results), _confusion.csv, _latent.npy, _cells.csv, .log"
-    return RESULTS / f"{dataset}_scanvi_{library}{suffix}"
+def scanvi_result_path(dataset: str, library: str, suffix: str = ".json", seed: int = 0) -> Path:
+    "Files of one scANVI run: .json (results), _confusion.csv, _latent.npy, _cells.csv, .log; `_seed{s}` for seeds > 0"
+    return RESULTS / f"{dataset}_scanvi_{library}{f'_seed{seed}' if seed else ''}{suffix}"
 
 
 class Library:
@@ -297,10 +303,10 @@ def _stage(stages: dict, name: str, fn, *args, **kw):
                         loadavg_before=load[0], loadavg_after=os.getloadavg()[0], **info)
 
 
-def _save_cells(lib: Library, dataset: str, names, role, truth, pred, latent, out: dict):
+def _save_cells(lib: Library, dataset: str, seed: int, names, role, truth, pred, latent, out: dict):
     "The per-cell table (cell, role, true type, prediction) and the latent, in the same row order."
     import pandas as pd
-    cells, lat = scanvi_result_path(dataset, lib.name, "_cells.csv"), scanvi_result_path(dataset, lib.name, "_latent.npy")
+    cells, lat = (scanvi_result_path(dataset, lib.name, suffix, seed) for suffix in ("_cells.csv", "_latent.npy"))
     pd.DataFrame(dict(cell=np.asarray(names), role=role, cell_type=truth, predicted=pred)).to_csv(cells, index=False)
     np.save(lat, np.asarray(latent, np.float32))
     out["files"].update(cells=cells.name, latent=lat.name)
@@ -308,9 +314,9 @@ def _save_cells(lib: Library, dataset: str, names, role, truth, pred, latent, ou
 
 def run_scanvi(lib: Library, args) -> dict:
     "The whole scANVI protocol for one library and one scenario; writes the JSON, the confusion CSV and the latent."
-    inp = scanvi_inputs(args.dataset)
+    inp = scanvi_inputs(args.dataset, args.seed)
     stages, notes = {}, []
-    out = dict(library=lib.name, version=lib.version, dataset=args.dataset, scenario=SCANVI_SCENARIOS[args.dataset],
+    out = dict(library=lib.name, version=lib.version, dataset=args.dataset, seed=args.seed, scenario=SCANVI_SCENARIOS[args.dataset],
                settings=dict(scvi_epochs=args.scvi_epochs or "library default",
                              scanvi_epochs=args.scanvi_epochs or "library default", threads=N_THREADS,
                              unlabeled_category=UNLABELED, labels_key=SCANVI_LABELS_KEY, knn_k=KNN_K),
@@ -330,7 +336,7 @@ def run_scanvi(lib: Library, args) -> dict:
                    knn_on_scvi_latent=label_scores(truth[ev], knn_transfer(z_scvi[kept], truth[kept], z_scvi[ev])))
         if not args.no_latent:
             role = np.where(np.isin(np.arange(adata.n_obs), kept), "labelled", "hidden")
-            _save_cells(lib, args.dataset, adata.obs_names, role, truth, pred, lib.latent(scanvi), out)
+            _save_cells(lib, args.dataset, args.seed, adata.obs_names, role, truth, pred, lib.latent(scanvi), out)
     else:
         ref, query = inp["ref"], inp["query"]
         model = lib.make_scvi(ref, batch_key=BATCH_KEY)
@@ -340,6 +346,7 @@ def run_scanvi(lib: Library, args) -> dict:
         z_ref_before = lib.latent(scanvi)
         pred_ref_before = lib.predict(scanvi)
         q = lib.query(query, scanvi)
+        pred_untrained = lib.predict(q)   # the query read as the reference's batch, before its own training
         _stage(stages, "query", lib.train_query, q, inp["query_split"], args.query_epochs)
         pred, pred_ref = lib.predict(q), lib.predict(q, ref)
         z_ref, z_query = lib.latent(q, ref), lib.latent(q)
@@ -349,6 +356,7 @@ def run_scanvi(lib: Library, args) -> dict:
                    query_batches=sorted(map(str, query.obs[BATCH_KEY].unique())), query_epochs=args.query_epochs,
                    evaluated="the query (STIM) cells, all of whose labels were hidden",
                    scores=label_scores(inp["truth_query"], pred),
+                   scores_query_before_training=label_scores(inp["truth_query"], pred_untrained),
                    scores_reference_before_query=label_scores(inp["truth_ref"], pred_ref_before),
                    scores_reference_after_query=label_scores(inp["truth_ref"], pred_ref),
                    reference_predictions_changed=float((pred_ref != pred_ref_before).mean()),
@@ -358,18 +366,18 @@ def run_scanvi(lib: Library, args) -> dict:
             notes.append("the reference cells' latent moved during the query training (max |change| "
                          f"{out['reference_latent_max_abs_change']:.3g}): reference weights were not all frozen")
         if not args.no_latent:
-            _save_cells(lib, args.dataset, np.r_[ref.obs_names, query.obs_names],
+            _save_cells(lib, args.dataset, args.seed, np.r_[ref.obs_names, query.obs_names],
                         np.r_[["reference"] * ref.n_obs, ["query"] * query.n_obs],
                         np.r_[inp["truth_ref"], inp["truth_query"]], np.r_[pred_ref, pred],
                         np.vstack([z_ref, z_query]), out)
     for name, st in stages.items():
         if st.get("split_is_ours") is False: notes.append(f"{name}: the split used is NOT the prepared one")
-    conf = scanvi_result_path(args.dataset, lib.name, "_confusion.csv")
+    conf = scanvi_result_path(args.dataset, lib.name, "_confusion.csv", args.seed)
     import pandas as pd
     pd.DataFrame(out["scores"]["confusion"]).T.fillna(0).astype(int).rename_axis("true \\ predicted").to_csv(conf)
     out["files"]["confusion"] = conf.name
     out.update(peak_rss_mb=peak_rss_mb(), env=env_info())
-    write_json(out, args.out or scanvi_result_path(args.dataset, lib.name))
+    write_json(out, args.out or scanvi_result_path(args.dataset, lib.name, seed=args.seed))
     s = out["scores"]
     print(f"{lib.name} {args.dataset}: accuracy {s['accuracy']:.3f}, balanced {s['balanced_accuracy']:.3f}, macro F1 "
           f"{s['macro_f1']:.3f} on {s['n']} cells; " +

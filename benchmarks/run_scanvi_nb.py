@@ -23,10 +23,10 @@ from _common import (N_THREADS, SCANVI_LABELS_KEY, TRAIN, UNLABELED, Library, ru
 class ScviNb(Library):
     name = "scvi_nb"
     calls = dict(
-        scvi=f"scvi_nb.SCVI(adata, batch_key=..., labels_key={SCANVI_LABELS_KEY!r}).train(enable_progress_bar=False)",
+        scvi=f"scvi_nb.SCVI(adata, batch_key=..., labels_key={SCANVI_LABELS_KEY!r}).train(seed=<seed>, enable_progress_bar=False)",
         scanvi=f"scvi_nb.SCANVI.from_scvi_model(scvi_model, unlabeled_category={UNLABELED!r})"
-               ".train(seed=0, enable_progress_bar=False)",
-        query="scvi_nb.SCANVI.load_query_data(query, reference_scanvi).train(max_epochs=<query epochs>, seed=0, "
+               ".train(seed=<seed>, enable_progress_bar=False)",
+        query="scvi_nb.SCANVI.load_query_data(query, reference_scanvi).train(max_epochs=<query epochs>, seed=<seed>, "
               "early_stopping=False, enable_progress_bar=False)",
         predict="model.predict(adata)", latent="model.get_latent(adata)")
 
@@ -48,7 +48,7 @@ class ScviNb(Library):
     def make_scvi(self, adata, batch_key):
         return self.lib.SCVI(adata, batch_key=batch_key, labels_key=SCANVI_LABELS_KEY)
 
-    def train_scvi(self, model, split, max_epochs=None):  # scvi_nb's default split is the prepared one (seed 0, 90%)
+    def train_scvi(self, model, split, max_epochs=None):  # scvi_nb's own split for a seed is `_common.split`'s
         model.train(max_epochs=max_epochs, seed=TRAIN["seed"], enable_progress_bar=False)
         return self._info(model, split)
 
@@ -74,4 +74,5 @@ class ScviNb(Library):
 
 
 if __name__ == "__main__":
-    run_scanvi(ScviNb(), scanvi_args())
+    args = scanvi_args()   # first: it sets the seed the library reads when it is set up
+    run_scanvi(ScviNb(), args)

@@ -15,7 +15,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import SCANVI_LABELS_KEY, UNLABELED, Library, run_scanvi, scanvi_args, split_matches  # noqa: E402
-from run_scvi_tools import _scvi  # noqa: E402  (threads, seed 0, no loader workers: as the SCVI benchmark)
+from run_scvi_tools import _scvi  # noqa: E402  (threads, TRAIN["seed"], no loader workers: as the SCVI benchmark)
 
 
 class ScviTools(Library):
@@ -76,4 +76,5 @@ class ScviTools(Library):
 
 
 if __name__ == "__main__":
-    run_scanvi(ScviTools(), scanvi_args())
+    args = scanvi_args()   # first: it sets the seed the library reads when it is set up
+    run_scanvi(ScviTools(), args)
