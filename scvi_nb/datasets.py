@@ -1,4 +1,4 @@
-"""The paper's datasets as AnnData with raw counts: Cortex, PBMC 3k and IFN-β, found in `$SCVI_NB_DATA` or the user cache, or downloaded with a sha256 check.
+"""Cortex, PBMC 3k and IFN-β as AnnData with raw counts: built from their public sources (downloaded once with pooch, checked and cached), or read from a local copy.
 
 Docs: https://scvi-nb.github.io/scvi-nb/datasets.html.md"""
 
@@ -7,35 +7,46 @@ Docs: https://scvi-nb.github.io/scvi-nb/datasets.html.md"""
 # %% auto #0
 __all__ = ['file_sha256', 'load_cortex', 'load_pbmc3k', 'load_ifnb']
 
-# %% ../nbs/01b_datasets.ipynb #44a11050
-import csv, hashlib, os, tarfile, tempfile, urllib.error, urllib.request, warnings
+# %% ../nbs/01b_datasets.ipynb #dab5ef7f
+import csv, hashlib, os, re, tarfile, tempfile, warnings
 from pathlib import Path
 import anndata as ad
 import numpy as np
 import pandas as pd
 import scipy.io
 import scipy.sparse as sp
-from tqdm import tqdm
 
-# %% ../nbs/01b_datasets.ipynb #7c60ae11
-_SOURCES = {
-    "cortex": dict(local="cortex_zeisel2015_raw_counts.h5ad",
-                   local_sha256="901feaebefda42ba394a17c0c98d85062414f8bd8410db43afaf31ef63d098ae",
-                   url="https://storage.googleapis.com/linnarsson-lab-www-blobs/blobs/cortex/expression_mRNA_17-Aug-2014.txt",
-                   url_file="expression_mRNA_17-Aug-2014.txt", url_sha256=None),
-    "pbmc3k": dict(local="pbmc3k_raw_counts.h5ad",
-                   local_sha256="5d7d174e1fdf1b83643222471d8e747b03581b8e27cb5450854ec7a97fb126fd",
-                   url="https://cf.10xgenomics.com/samples/cell-exp/1.1.0/pbmc3k/pbmc3k_filtered_gene_bc_matrices.tar.gz",
-                   url_file="pbmc3k_filtered_gene_bc_matrices.tar.gz", url_sha256=None),
-    "ifnb": dict(local="ifnb_2800_kang2018_raw_counts.h5ad",
-                 local_sha256="802084338882efec0d1d4e23d63971d4512e814a38496e39ba2bb646708f4d11",
-                 url=None, url_file=None, url_sha256=None,
-                 missing=("the IFN-β data (Kang et al. 2018, Seurat's `ifnb`, 2800 cells) have no direct download: "
-                          "their public source is an R .rda file (GitHub chthub/rDeepmaps, data/ifnb_2800.rda; or SeuratData's "
-                          "ifnb). Put ifnb_2800_kang2018_raw_counts.h5ad in the directory named by $SCVI_NB_DATA or in {cache}, "
-                          "or pass path=... to an .h5ad with raw counts in X, obs['batch'] and obs['cell_type']")),
+# %% ../nbs/01b_datasets.ipynb #b6af6deb
+_PUBLIC = {
+    "expression_mRNA_17-Aug-2014.txt": dict(      # Zeisel et al. 2015, GEO GSE60361: the file scVI and scvi-tools read
+        urls=["https://storage.googleapis.com/linnarsson-lab-www-blobs/blobs/cortex/expression_mRNA_17-Aug-2014.txt",
+              "https://exampledata.scverse.org/scvi-tools/expression_mRNA_17-Aug-2014.txt"],
+        sha256=None, git_blob=None, expect=dict(n_obs=3005, n_vars=19972)),
+    "pbmc3k_filtered_gene_bc_matrices.tar.gz": dict(  # 10x Genomics, 3k PBMCs from a healthy donor (Cell Ranger 1.1.0)
+        urls=["https://cf.10xgenomics.com/samples/cell-exp/1.1.0/pbmc3k/pbmc3k_filtered_gene_bc_matrices.tar.gz"],
+        sha256=None, git_blob=None, expect=dict(n_obs=2700, n_vars=32738, nnz=2286884, total=6390631)),
+    "pbmc3k_processed.h5ad": dict(                # scanpy's pbmc3k_processed(): the tutorial's cell types ('louvain')
+        urls=["https://raw.githubusercontent.com/chanzuckerberg/cellxgene/68dfbcc2eb675e96c6a5e2a6b7a0d3465ccf46bc/example-dataset/pbmc3k.h5ad"],
+        sha256=None, git_blob="e529a6d851bf1bde5b0ee58c41afcc1f4ffd36ac", expect=dict(n_obs=2638)),
+    "ifnb_2800.rda": dict(                        # Kang et al. 2018 as Seurat's ifnb, every 5th cell (rDeepmaps' data/)
+        urls=["https://raw.githubusercontent.com/chthub/rDeepmaps/cdb9c99ee32c7494f04174e9278315104c367889/data/ifnb_2800.rda"],
+        sha256="e81d90bac3f120583b171655412c3866bb6ac9ca73c219e7ffa584be9b709c6f",
+        git_blob="314ac29db32725598ab5628ed5cbe63c5b27b68e", expect=dict(n_obs=2800, n_vars=14053)),
 }
 
+_DATASETS = {
+    "cortex": dict(local="cortex_zeisel2015_raw_counts.h5ad",
+                   local_sha256="901feaebefda42ba394a17c0c98d85062414f8bd8410db43afaf31ef63d098ae",
+                   public=("expression_mRNA_17-Aug-2014.txt",)),
+    "pbmc3k": dict(local="pbmc3k_raw_counts.h5ad",
+                   local_sha256="5d7d174e1fdf1b83643222471d8e747b03581b8e27cb5450854ec7a97fb126fd",
+                   public=("pbmc3k_filtered_gene_bc_matrices.tar.gz", "pbmc3k_processed.h5ad")),
+    "ifnb": dict(local="ifnb_2800_kang2018_raw_counts.h5ad",
+                 local_sha256="802084338882efec0d1d4e23d63971d4512e814a38496e39ba2bb646708f4d11",
+                 public=("ifnb_2800.rda",)),
+}
+
+# %% ../nbs/01b_datasets.ipynb #0a66e028
 _SHA_CACHE = {}
 
 def file_sha256(path) -> str:
@@ -60,67 +71,101 @@ def _verify(path, sha256):
         raise ValueError(f"{path} has sha256 {got}, expected {sha256}: the file is damaged or a different version; "
                          "delete it (it will be fetched again) or pass path=... to a good copy")
 
-# %% ../nbs/01b_datasets.ipynb #f5fd27a2
-def _download(url:str, # where from
-              dest, # final path; the data go to a temporary file next to it first
-              sha256:str|None=None, # expected sha256; None: cannot verify (warn and print the hash)
-              progress:bool=True, # show a tqdm progress bar
-             ) -> Path:
-    "Download `url` to `dest`, checking the sha256; nothing is left at `dest` (or beside it) unless the download is complete and verified."
-    dest = Path(dest); dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".part")
-    h = hashlib.sha256()
-    try:
-        with os.fdopen(fd, "wb") as f:
-            try: r = urllib.request.urlopen(url, timeout=60)
-            except urllib.error.URLError as e:
-                raise OSError(f"could not download {url} ({e}); put the file in $SCVI_NB_DATA or pass path=...") from e
-            with r, tqdm(total=int(r.headers.get("Content-Length") or 0) or None, unit="B", unit_scale=True,
-                         desc=dest.name, disable=not progress) as bar:
-                for block in iter(lambda: r.read(1 << 20), b""):
-                    f.write(block); h.update(block); bar.update(len(block))
-        got = h.hexdigest()
-        if sha256 is not None and got != sha256:
-            raise ValueError(f"the download of {url} has sha256 {got}, expected {sha256}; it was not kept. "
-                             "Try again later, or fetch the file yourself and pass path=...")
-        os.replace(tmp, dest)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True); raise
-    if sha256 is None:
-        warnings.warn(f"{url} has no published sha256, so this download could not be verified; "
-                      f"its sha256 is {got} — compare it with a trusted copy")
-        print(f"sha256 {got}  {dest}")
-    return dest
+def _git_blob_id(path) -> str:
+    "The id git files this content under: sha1 of b'blob <size>\\0' and the bytes (what a file at a fixed commit must hash to)."
+    p = Path(path); h = hashlib.sha1(f"blob {p.stat().st_size}\0".encode())
+    with open(p, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""): h.update(block)
+    return h.hexdigest()
 
-# %% ../nbs/01b_datasets.ipynb #4c7b5a24
+# %% ../nbs/01b_datasets.ipynb #075c4d57
+_RETRIES = 2
+
+class _Download:
+    "pooch downloader: HTTP with a progress bar, then the git blob id checked before pooch moves the file into the cache."
+    def __init__(self, git_blob:str|None=None, progress:bool=True): self.git_blob, self.progress = git_blob, progress
+    def __call__(self, url, output_file, pooch_obj, check_only=False):
+        import pooch
+        pooch.HTTPDownloader(progressbar=self.progress, timeout=60)(url, output_file, pooch_obj, check_only=check_only)
+        if self.git_blob and not check_only and (got := _git_blob_id(output_file)) != self.git_blob:
+            raise ValueError(f"its git blob id is {got}, expected {self.git_blob}")
+
 def _cache_dir() -> Path:
     "The user cache: $XDG_CACHE_HOME/scvi_nb, or ~/.cache/scvi_nb."
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "scvi_nb"
 
-def _locate(name:str, # key of `sources`
-            path=None, # explicit file or directory
-            sources:dict=None, # default: the built-in `_SOURCES`
+def _writable_cache(fname:str) -> Path:
+    "The cache directory, created if needed; OSError naming it (and what to do) when it cannot be written."
+    cache = _cache_dir()
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=cache): pass
+    except OSError as e:
+        raise OSError(f"cannot write the data cache {cache} ({type(e).__name__}: {e.strerror or e}), so {fname} cannot be "
+                      "downloaded: set XDG_CACHE_HOME to a writable directory, or put the file in a directory named by "
+                      f"$SCVI_NB_DATA (it is at {_PUBLIC[fname]['urls'][0]})") from None
+    return cache
+
+def _fetch(fname:str, # a key of `_PUBLIC`
+           progress:bool=True, # progress bar for a download
+           retries:int|None=None, # download attempts after a failed one; None: `_RETRIES`
+          ) -> Path:
+    "A public file: from $SCVI_NB_DATA, else from the user cache, else downloaded into the cache by pooch (checked, retried, atomic)."
+    import pooch, requests
+    src = _PUBLIC[fname]
+    if os.environ.get("SCVI_NB_DATA") and (p := Path(os.environ["SCVI_NB_DATA"]).expanduser() / fname).exists():
+        _verify(p, src["sha256"]); return p
+    cache = _writable_cache(fname)
+    fresh, failures = not (cache / fname).exists(), []
+    for url in src["urls"]:
+        store = pooch.create(path=cache, base_url="", registry={fname: src["sha256"] and f"sha256:{src['sha256']}"},
+                             urls={fname: url}, retry_if_failed=_RETRIES if retries is None else retries)
+        try: path = Path(store.fetch(fname, downloader=_Download(src["git_blob"], progress)))
+        except ValueError as e:
+            raise ValueError(f"the download of {fname} from {url} is not the expected file ({e}); nothing was kept in "
+                             f"{cache}. Try again later; if it happens again, the file at that address has changed: put a "
+                             "copy you trust in a directory named by $SCVI_NB_DATA, and tell the scvi_nb maintainers") from None
+        except (requests.RequestException, OSError) as e:
+            failures.append(f"{url} ({type(e).__name__}: {e})"); continue
+        if fresh and src["sha256"] is None and src["git_blob"] is None:
+            warnings.warn(f"{fname} has no published checksum, so its download is checked by its contents only; its sha256 "
+                          f"is {file_sha256(path)}")
+        return path
+    raise OSError(f"could not download {fname} from " + "; ".join(failures) + f". Nothing was kept in {cache}. Check the "
+                  "internet connection and try again, or download the file yourself into a directory named by $SCVI_NB_DATA")
+
+# %% ../nbs/01b_datasets.ipynb #bbc27242
+def _data_dirs() -> list:
+    "Where .h5ad copies are looked for: $SCVI_NB_DATA (if set), then the user cache."
+    env = os.environ.get("SCVI_NB_DATA")
+    return ([Path(env).expanduser()] if env else []) + [_cache_dir()]
+
+def _locate(name:str, # a key of `_DATASETS`
+            path=None, # a file, or a directory holding the .h5ad copy or the public files
             progress:bool=True, # progress bar for a download
-           ) -> Path:
-    "Find a dataset's file: `path`, then $SCVI_NB_DATA, then the user cache, then download to the cache."
-    src = (sources or _SOURCES)[name]
-    names = [n for n in (src["local"], src.get("url_file")) if n]
+           ) -> Path|dict:
+    "A data set's .h5ad copy (a Path), or its public files (a dict file name -> Path), fetched when needed."
+    ds = _DATASETS[name]
     if path is not None:
         p = Path(path).expanduser()
-        if p.is_dir():
-            for n in names:
-                if (p / n).exists(): return p / n
-            raise FileNotFoundError(f"{p} holds none of {names}")
         if not p.exists(): raise FileNotFoundError(f"{p} does not exist")
-        return p
-    dirs = [Path(os.environ["SCVI_NB_DATA"]).expanduser()] if os.environ.get("SCVI_NB_DATA") else []
-    for d in dirs + [_cache_dir()]:
-        if (d / src["local"]).exists():
-            _verify(d / src["local"], src["local_sha256"]); return d / src["local"]
-        if src.get("url_file") and (d / src["url_file"]).exists():
-            _verify(d / src["url_file"], src.get("url_sha256")); return d / src["url_file"]
-    if not src.get("url"): raise FileNotFoundError(src["missing"].format(cache=_cache_dir()))
-    return _download(src["url"], _cache_dir() / src["url_file"], src.get("url_sha256"), progress)
+        if p.is_file(): return p
+        if (p / ds["local"]).exists(): return p / ds["local"]
+        found = {f: p / f for f in ds["public"] if (p / f).exists()}
+        if not found: raise FileNotFoundError(f"{p} holds neither {ds['local']} nor the public file(s) {list(ds['public'])}")
+        return found
+    for d in _data_dirs():
+        if (d / ds["local"]).exists():
+            _verify(d / ds["local"], ds["local_sha256"]); return d / ds["local"]
+    return {f: _fetch(f, progress) for f in ds["public"]}
+
+def _expect(adata, fname:str, path) -> None:
+    "ValueError when a downloaded file is not the data it should be: its cells, genes, non-zeros and total counts are known."
+    got = dict(n_obs=adata.n_obs, n_vars=adata.n_vars, nnz=lambda: adata.X.nnz, total=lambda: int(adata.X.sum()))
+    bad = [f"{k} {got[k]() if callable(got[k]) else got[k]} instead of {v}" for k, v in _PUBLIC[fname]["expect"].items()
+           if (got[k]() if callable(got[k]) else got[k]) != v]
+    if bad: raise ValueError(f"{path} is not the expected {fname} ({', '.join(bad)}): delete it so that it is downloaded "
+                             f"again from {_PUBLIC[fname]['urls'][0]}, or pass path=... to a good copy")
 
 # %% ../nbs/01b_datasets.ipynb #404392ed
 _CORTEX_OBS = {"group #": "group_no", "total mRNA mol": "total_mRNA_mol", "level1class": "cell_type"}
@@ -165,29 +210,34 @@ def _top_variance_genes(adata, n_genes):
     v = _column_variance(adata.X)
     return np.sort(np.argsort(-v, kind="stable")[:n_genes])
 
-# %% ../nbs/01b_datasets.ipynb #874a6583
+# %% ../nbs/01b_datasets.ipynb #68115a16
 _CORTEX_ALL_GENES = 19972
 
 def load_cortex(n_genes:int|None=558, # keep the genes of highest count variance (the paper: 558); None: all genes
-                path=None, # the h5ad copy or the original text file (or a directory holding one); None: look it up
+                path=None, # an .h5ad copy, the original text file, or a directory holding one; None: look it up or download
                ) -> ad.AnnData:
     "Zeisel et al. 2015 mouse cortex: 3005 cells, 7 cell types (`obs['cell_type']`), raw counts in X (CSR)."
     f = _locate("cortex", path)
+    if isinstance(f, dict): f = f["expression_mRNA_17-Aug-2014.txt"]
     adata = ad.read_h5ad(f) if f.suffix == ".h5ad" else _read_cortex_txt(f)
+    if path is None and f.suffix != ".h5ad": _expect(adata, "expression_mRNA_17-Aug-2014.txt", f)
     adata.X = sp.csr_matrix(adata.X)
     n_file = adata.n_vars
     if n_genes is not None:
         adata = adata[:, _top_variance_genes(adata, n_genes)].copy()
-        note = ("as in Lopez et al. 2018: the genes with the highest variance of raw counts across cells"
-                if n_file >= _CORTEX_ALL_GENES else
-                f"the file holds only {n_file} of the {_CORTEX_ALL_GENES} genes (the most detected ones), so these are the "
-                f"{n_genes} highest-variance genes within those {n_file}: an approximation of the paper's 558-gene set "
-                "(high-variance genes detected in few cells, e.g. Htr3a, Tac2, Cxcl14, are missing)")
+        if n_file >= _CORTEX_ALL_GENES:
+            note = "as in Lopez et al. 2018: the genes with the highest variance of raw counts across cells"
+        else:
+            note = (f"the file holds only {n_file} of the {_CORTEX_ALL_GENES} genes, so these are the {n_genes} highest-variance "
+                    f"genes within those {n_file}: an approximation of the paper's selection (high-variance genes detected "
+                    "in few cells, e.g. Htr3a, Tac2, Cxcl14, are missing)")
+            warnings.warn(f"Cortex read from {f.name}, which holds {n_file} of the {_CORTEX_ALL_GENES} genes: {note}. "
+                          "Without a local copy, load_cortex downloads the original file and selects as the paper does.")
         adata.uns["gene_selection"] = dict(rule="top variance of raw counts", n_genes=int(n_genes),
                                            n_genes_in_file=int(n_file), file=f.name, note=note)
     return adata
 
-# %% ../nbs/01b_datasets.ipynb #51973675
+# %% ../nbs/01b_datasets.ipynb #baadd6ea
 def _make_unique(names) -> list:
     "Names made unique like R's make.unique: later duplicates get .1, .2, ..."
     names = [str(n) for n in names]
@@ -201,7 +251,9 @@ def _make_unique(names) -> list:
 
 def _read_10x_tar(path) -> ad.AnnData:
     "A 10x `filtered_gene_bc_matrices` archive (matrix.mtx, genes.tsv, barcodes.tsv) as AnnData, cells × genes CSR int32."
-    with tarfile.open(path) as tar:
+    try: tar = tarfile.open(path)
+    except tarfile.TarError as e: raise ValueError(f"{path} is not a readable tar archive ({e}); expected 10x's filtered_gene_bc_matrices archive") from None
+    with tar:
         files = {Path(m.name).name: m for m in tar.getmembers() if m.isfile()}
         missing = [n for n in ("matrix.mtx", "genes.tsv", "barcodes.tsv") if n not in files]
         if missing: raise ValueError(f"{path} lacks {missing}; expected a 10x filtered_gene_bc_matrices archive")
@@ -211,28 +263,92 @@ def _read_10x_tar(path) -> ad.AnnData:
     X = sp.csr_matrix(X.T, dtype=np.int32)
     var = pd.DataFrame({"gene_ids": genes[0].to_numpy(), "gene_symbols": genes[1].to_numpy()},
                        index=pd.Index(_make_unique(genes[1]), name="gene_name_unique"))
-    obs = pd.DataFrame({"cell_type": pd.Categorical(["unlabeled"] * X.shape[0]), "labeled": False,
-                        "n_counts": np.asarray(X.sum(axis=1, dtype=np.int64)).reshape(-1), "n_genes": np.diff(X.indptr)},
+    obs = pd.DataFrame({"n_counts": np.asarray(X.sum(axis=1, dtype=np.int64)).reshape(-1), "n_genes": np.diff(X.indptr).astype(np.int64)},
                        index=pd.Index(barcodes.to_numpy(), name="barcode"))
     return ad.AnnData(X=X, obs=obs, var=var)
 
-# %% ../nbs/01b_datasets.ipynb #14a6f13d
-def load_pbmc3k(path=None, # the h5ad copy or 10x's tar.gz (or a directory holding one); None: look it up
+# %% ../nbs/01b_datasets.ipynb #3bbc1d85
+def _read_louvain(path) -> pd.Series:
+    "The cell types of scanpy's processed PBMC 3k file: obs['louvain'], indexed by barcode."
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)          # an h5ad written by an old anndata
+            obs = ad.read_h5ad(path).obs
+    except OSError as e: raise ValueError(f"{path} is not a readable .h5ad file ({e})") from None
+    if "louvain" not in obs: raise ValueError(f"{path} has no obs['louvain'] (its columns: {list(obs.columns)}); expected scanpy's processed PBMC 3k")
+    return obs["louvain"].astype("category")
+
+def _label_cells(adata, labels:pd.Series|None, unlabeled:str="unlabeled") -> ad.AnnData:
+    "obs['cell_type'] from `labels` (by barcode; other cells `unlabeled`) and obs['labeled'], first among obs' columns."
+    if labels is None: labels = pd.Series(pd.Categorical([], categories=[]), index=pd.Index([], dtype=object), dtype="category")
+    stray = labels.index.difference(adata.obs_names)
+    if len(stray): raise ValueError(f"{len(stray)} labelled barcodes (e.g. {list(stray[:3])}) are not among the counts' cells: the two files are not of the same data")
+    cats = [c for c in labels.cat.categories if c != unlabeled] + [unlabeled]
+    ct = pd.Categorical(labels.reindex(adata.obs_names).astype(object).fillna(unlabeled), categories=cats)
+    obs = adata.obs.drop(columns=["cell_type", "labeled"], errors="ignore")
+    adata.obs = pd.concat([pd.DataFrame({"cell_type": ct, "labeled": ct != unlabeled}, index=adata.obs_names), obs], axis=1)
+    return adata
+
+# %% ../nbs/01b_datasets.ipynb #e8df5cf1
+_PBMC_FILES = ("pbmc3k_filtered_gene_bc_matrices.tar.gz", "pbmc3k_processed.h5ad")
+
+def load_pbmc3k(path=None, # an .h5ad copy, 10x's tar.gz, or a directory holding the copy or the public files; None: look up or download
                ) -> ad.AnnData:
-    "10x PBMC 3k: 2700 cells × 32738 genes, raw counts in X (CSR), `obs['cell_type']` ('unlabeled' when read from 10x's archive)."
+    "10x PBMC 3k: 2700 cells × 32738 genes, raw counts in X (CSR), scanpy's cell types in `obs['cell_type']` (62 cells 'unlabeled')."
     f = _locate("pbmc3k", path)
-    if f.suffix == ".h5ad": adata = ad.read_h5ad(f)
+    if isinstance(f, Path) and f.suffix == ".h5ad": adata = ad.read_h5ad(f)
     else:
-        adata = _read_10x_tar(f)
-        warnings.warn("10x's pbmc3k archive has no cell-type labels: obs['cell_type'] is 'unlabeled' for every cell "
-                      "(the project's h5ad copy carries the scanpy tutorial's labels)")
+        files = f if isinstance(f, dict) else {_PBMC_FILES[0]: f}
+        tar, processed = files.get(_PBMC_FILES[0]), files.get(_PBMC_FILES[1])
+        if tar is None: raise FileNotFoundError(f"no {_PBMC_FILES[0]} beside {processed}: the counts are in 10x's archive")
+        adata = _read_10x_tar(tar)
+        if path is None: _expect(adata, _PBMC_FILES[0], tar)
+        labels = _read_louvain(processed) if processed else None
+        if labels is None:
+            warnings.warn(f"no cell types: {_PBMC_FILES[0]} has none, and scanpy's processed PBMC 3k ({_PBMC_FILES[1]}) "
+                          "is not beside it, so obs['cell_type'] is 'unlabeled' for every cell")
+        elif path is None: _expect(ad.AnnData(obs=pd.DataFrame(index=labels.index)), _PBMC_FILES[1], processed)
+        adata = _label_cells(adata, labels)
+        adata.uns["dataset"] = "pbmc3k (10x Genomics, 2700 PBMCs, Chromium v1, hg19, Cell Ranger 1.1.0 filtered_gene_bc_matrices)"
+        adata.uns["label_source"] = ("louvain annotation of scanpy pbmc3k_processed (2638 QC-passing cells); the cells removed "
+                                     "by that tutorial's QC are 'unlabeled'")
     adata.X = sp.csr_matrix(adata.X)
     return adata
 
-def load_ifnb(path=None, # the h5ad copy (or a directory holding it); None: look it up
+# %% ../nbs/01b_datasets.ipynb #df217fd9
+def _read_ifnb_rda(path) -> ad.AnnData:
+    "rDeepmaps' ifnb_2800.rda (an R list: expr, genes × cells; meta, with sample and cell_type) as cells × genes CSR int32."
+    import rdata
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)             # rdata's guesses about a file that is no .rda
+            obj = rdata.read_rda(path)
+    except Exception as e: raise ValueError(f"{path} is not a readable R .rda file ({type(e).__name__}: {e})") from None
+    ifnb = obj.get("ifnb_2800")
+    if not isinstance(ifnb, dict) or not {"expr", "meta"} <= set(ifnb):
+        raise ValueError(f"{path} holds {list(obj)}, not the list ifnb_2800 with expr and meta")
+    expr, meta = ifnb["expr"], ifnb["meta"]
+    counts = np.asarray(expr.values)
+    if not np.isfinite(counts).all() or (counts < 0).any() or (counts != np.round(counts)).any():
+        raise ValueError(f"{path}: expr does not hold non-negative integer counts")
+    genes, cells = (np.asarray(expr.coords[d].values, dtype=str) for d in expr.dims)
+    if list(meta.index) != list(cells) or not {"sample", "cell_type"} <= set(meta.columns):
+        raise ValueError(f"{path}: meta must have a row per column of expr (in order) with sample and cell_type")
+    X = sp.csr_matrix(counts.T.astype(np.int32))
+    obs = pd.DataFrame({"batch": pd.Categorical(meta["sample"]), "cell_type": pd.Categorical(meta["cell_type"]),
+                        "n_counts": np.asarray(X.sum(axis=1, dtype=np.int64)).reshape(-1), "n_genes": np.diff(X.indptr).astype(np.int64)},
+                       index=pd.Index([re.sub(r"\.1$", "-1", c) for c in cells], name="barcode"))
+    adata = ad.AnnData(X=X, obs=obs, var=pd.DataFrame(index=pd.Index(genes, name="gene_symbol")))
+    adata.uns["dataset"] = "Kang et al. 2018 IFN-beta stimulated vs control PBMCs (SeuratData 'ifnb'), every 5th cell (2800 of 13999)"
+    return adata
+
+def load_ifnb(path=None, # an .h5ad copy, the .rda file, or a directory holding one; None: look up or download
              ) -> ad.AnnData:
     "Kang et al. 2018 IFN-β PBMCs (Seurat's ifnb, 2800 cells): raw counts in X (CSR), `obs['batch']` (CTRL/STIM), `obs['cell_type']`."
-    adata = ad.read_h5ad(_locate("ifnb", path))
+    f = _locate("ifnb", path)
+    if isinstance(f, dict): f = f["ifnb_2800.rda"]
+    adata = ad.read_h5ad(f) if f.suffix == ".h5ad" else _read_ifnb_rda(f)
+    if path is None and f.suffix != ".h5ad": _expect(adata, "ifnb_2800.rda", f)
     missing = [k for k in ("batch", "cell_type") if k not in adata.obs.columns]
     if missing: raise ValueError(f"the IFN-β file lacks obs columns {missing}; expected obs['batch'] and obs['cell_type']")
     adata.X = sp.csr_matrix(adata.X)
