@@ -188,3 +188,97 @@ def test_module_cycle_is_caught():
     assert g == {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": set()}, g
     assert _find_cycle(g) == ["a", "b", "c", "a"]
     assert _find_cycle({"a": {"b"}, "b": {"c"}, "c": set()}) is None
+
+
+# --- outside this workshop: links that resolve, Colab cells in step with pyproject, GitHub's CI without local data ----
+import importlib.util as _ilu
+
+
+def _tool(name):
+    spec = _ilu.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
+    mod = _ilu.module_from_spec(spec); spec.loader.exec_module(mod)
+    return mod
+
+
+def _site_pages() -> set:
+    "The documentation site's pages: one per notebook in nbs/ (scratch notebooks excepted), .ipynb -> .html"
+    return {p.relative_to(NBS).with_suffix(".html").as_posix() for p in NBS.rglob("*.ipynb")
+            if not any(part.startswith(("_", ".")) for part in p.relative_to(NBS).parts)}
+
+
+def broken_links(text: str, base: Path) -> list:
+    "Links in markdown `text` (relative ones read from the folder `base`) that lead nowhere in the repository or the site"
+    readme = _tool("make_readme")
+    site, repo, raw = readme.site_urls()
+    branch = repo_branch = None
+    bad = []
+    for m in readme._LINK.finditer(text):
+        url = m.group(3).split("#")[0]
+        if not url or url.startswith(("mailto:",)): continue
+        if url.startswith(site + "/") or url == site:
+            page = url[len(site):].strip("/") or "index.html"
+            if page not in _site_pages(): bad.append(f"{m.group(3)}: no such page on the site")
+        elif url.startswith(raw + "/"):
+            if not (ROOT / url[len(raw) + 1:]).exists(): bad.append(f"{m.group(3)}: no such file in the repository")
+        elif url.startswith(repo + "/blob/") or url.startswith(repo + "/tree/"):
+            path = url[len(repo):].split("/", 3)[3] if url.count("/") > len(repo.split("/")) + 1 else ""
+            if not (ROOT / path).exists(): bad.append(f"{m.group(3)}: no such file in the repository")
+        elif re.match(r"^[a-z][a-z0-9+.-]*:", url): continue                         # another site: not ours to check
+        elif not (base / url).exists(): bad.append(f"{m.group(3)}: no such file beside {base.relative_to(ROOT)}")
+    return bad
+
+
+def test_readme_and_index_links_resolve():
+    readme = (ROOT / "README.md").read_text()
+    assert not [u for u in re.findall(r"\]\(([^)\s]+)\)", readme) if not re.match(r"^[a-z]+:|^#", u)], \
+        "README.md has relative links: PyPI and GitHub cannot follow them (tools/make_readme.py makes them absolute)"
+    assert not broken_links(readme, ROOT), broken_links(readme, ROOT)
+    index = "\n".join(c["source"] if isinstance(c["source"], str) else "".join(c["source"])
+                      for c in json.loads((NBS / "index.ipynb").read_text())["cells"] if c["cell_type"] == "markdown")
+    assert not broken_links(index, NBS), broken_links(index, NBS)
+
+
+def test_link_check_can_fail():
+    site, repo, raw = _tool("make_readme").site_urls()
+    text = (f"[a]({site}/tutorials/cortex.html) [b]({site}/tutorials/nowhere.html) [c]({raw}/README_files/missing.png) "
+            f"[d]({repo}/blob/main/benchmarks/README.md) [e]({repo}/blob/main/no/such.py) [f](tutorials/scanvi.ipynb) "
+            f"[g](tutorials/gone.ipynb) [h](https://scvi-tools.org) [i]({site}/)")
+    got = broken_links(text, NBS)
+    assert [g.split(":")[0] + ":" + g.split(":")[1] if g.startswith("http") else g.split(":")[0] for g in got] == \
+        [f"{site}/tutorials/nowhere.html", f"{raw}/README_files/missing.png", f"{repo}/blob/main/no/such.py", "tutorials/gone.ipynb"], got
+    made = _tool("make_readme").absolute_links("[x](tutorials/pbmc.ipynb#umap) ![y](README_files/f.png) [z](../benchmarks/README.md) [w](https://a.b)")
+    assert made == (f"[x]({site}/tutorials/pbmc.html#umap) ![y]({raw}/README_files/f.png) "
+                    f"[z]({repo}/blob/main/benchmarks/README.md) [w](https://a.b)"), made
+
+
+def test_colab_cells_install_the_declared_repository():
+    "Each tutorial's badge and install cell name the repository of [project.urls] (tools/sync_colab.py keeps them so)"
+    sync = _tool("sync_colab")
+    repo = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["urls"]["Repository"].rstrip("/")
+    assert sync.expected(NBS / "tutorials" / "cortex.ipynb") == (
+        f"https://colab.research.google.com/github/{repo.split('github.com/')[1]}/blob/main/nbs/tutorials/cortex.ipynb", repo)
+    problems = [p for nb in sorted((NBS / "tutorials").glob("*.ipynb")) for p in sync.sync(nb, write=False)]
+    assert not problems, "run `python tools/sync_colab.py`:\n" + "\n".join(problems)
+
+
+def test_colab_check_can_fail(tmp_path):
+    sync = _tool("sync_colab")
+    src = (NBS / "tutorials" / "cortex.ipynb").read_text().replace("git+https://github.com/", "git+https://example.org/")
+    nb = NBS / "tutorials" / "_colab_probe.ipynb"                     # scratch name: skipped by every other test
+    try:
+        nb.write_text(src)
+        assert any("installs from https://example.org/" in p for p in sync.sync(nb, write=True))
+        assert sync.sync(nb, write=False) == []                       # rewritten in step
+    finally:
+        nb.unlink(missing_ok=True)
+
+
+def test_github_workflows_need_no_local_data():
+    "GitHub's CI and the docs build use the loaders' downloads, cached between runs, never a local copy"
+    wf = {p.name: yaml.safe_load(p.read_text()) for p in (ROOT / ".github" / "workflows").glob("*.yaml")}
+    for name, w in wf.items():
+        assert "SCVI_NB_DATA" not in json.dumps(w), f"{name} sets SCVI_NB_DATA: GitHub has no local copy of the data"
+    steps = wf["test.yaml"]["jobs"]["test"]["steps"]
+    cache = [s for s in steps if str(s.get("uses", "")).startswith("actions/cache")]
+    assert cache and cache[0]["with"]["path"] == "~/.cache/scvi_nb" and "hashFiles('nbs/01b_datasets.ipynb')" in cache[0]["with"]["key"]
+    assert any(s.get("run", "").strip() == "pytest" for s in steps)
