@@ -272,7 +272,7 @@ def _read_louvain(path) -> pd.Series:
     "The cell types of scanpy's processed PBMC 3k file: obs['louvain'], indexed by barcode."
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore", FutureWarning)          # an h5ad written by an old anndata
+            for w in (FutureWarning, PendingDeprecationWarning): warnings.simplefilter("ignore", w)   # an h5ad of anndata 0.6
             obs = ad.read_h5ad(path).obs
     except OSError as e: raise ValueError(f"{path} is not a readable .h5ad file ({e})") from None
     if "louvain" not in obs: raise ValueError(f"{path} has no obs['louvain'] (its columns: {list(obs.columns)}); expected scanpy's processed PBMC 3k")
