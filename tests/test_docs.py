@@ -120,7 +120,7 @@ def _printing(text): return new_code("print(x)", outputs=[_STDOUT(text)])
 
 
 def test_prose_numbers_must_be_printed_on_the_page(tmp_path):
-    "A decimal in the prose must be printed by the page at the prose's rounding; code, math and versions are not prose"
+    "A decimal in the prose must be printed above it at the prose's rounding; code, math and versions are not prose"
     nb = _page(_printing("coverage 0.89812 ELBO -1303.24 share 0.0416 mae 0.9043\n"),
                new_md("Coverage is 0.898 and the ELBO −1303.2. MALAT1 gets zeros in 4.2% of the cells.\n\n"
                       "The MAE is 0.90 (0.9043 at three decimals); its share 3.9% is printed nowhere."),
@@ -129,6 +129,11 @@ def test_prose_numbers_must_be_printed_on_the_page(tmp_path):
     assert [(i, n) for i, n, _ in found] == [(1, "3.9%")], found
     nb.cells[1].source += " The NMI is 0.731."
     assert [n for _, n, _ in render_docs.unprinted_numbers(nb, tmp_path, tmp_path)] == ["3.9%", "0.731"]
+    # a number printed only by a cell below the prose that quotes it is not yet printed for its reader
+    nb.cells.append(_printing("NMI 0.7312\n"))
+    assert [n for _, n, _ in render_docs.unprinted_numbers(nb, tmp_path, tmp_path)] == ["3.9%", "0.731"]
+    nb.cells.insert(1, nb.cells.pop())
+    assert [n for _, n, _ in render_docs.unprinted_numbers(nb, tmp_path, tmp_path)] == ["3.9%"]
     # without any output, every decimal of the prose is reported, the sentence with it
     bare = _page(new_md("Coverage is 0.898. Tables too:\n\n| a | b |\n|---|---|\n| 0.5 | 1.25 |"))
     assert [(n, s[:11]) for _, n, s in render_docs.unprinted_numbers(bare, tmp_path, tmp_path)] == [
@@ -166,9 +171,9 @@ def test_reader_pages_name_no_builds_lanes_or_local_files(tmp_path):
 
 def test_render_docs_reports_prose_problems(tmp_path):
     "The prose checks are part of the docs check, each problem naming page, cell and the sentence"
-    nb = _page(new_md("# A page"), new_md("The ARI is 0.731 in this build."), _printing("ARI 0.65\n"))
+    nb = _page(new_md("# A page"), new_md("The ARI is 0.731 in this build."), _printing("ARI 0.731\n"))
     nbformat.write(nb, tmp_path / "05_x.ipynb")
     problems = render_docs.render_docs(tmp_path)
-    assert problems == ['05_x.ipynb: cell 1: the prose quotes 0.731, which no stored output of the page prints and whose '
+    assert problems == ['05_x.ipynb: cell 1: the prose quotes 0.731, which no stored output above it prints and whose '
                         'sentence names no source: "The ARI is 0.731 in this build."',
                         '05_x.ipynb: cell 1 names the project\'s builds: "The ARI is 0.731 in this build."'], problems

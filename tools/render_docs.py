@@ -9,8 +9,8 @@ site. The check fails on:
 * a tutorial page (nbs/tutorials/*.ipynb) without any image output: a tutorial's figures are its point;
 * any stored output of any notebook that is an error (`output_type: 'error'`): a traceback on a docs page;
 * a notebook that nbformat cannot read or nbconvert cannot render;
-* a decimal number in the prose (a markdown cell) that no stored output of the same notebook prints at the prose's
-  rounding (0.898 matches a printed 0.89812; 4.2% matches 0.042), unless its sentence names its outside source: a
+* a decimal number in the prose (a markdown cell) that no stored output of a code cell above it on the same page
+  prints at the prose's rounding (0.898 matches a printed 0.89812; 4.2% matches 0.042), unless its sentence names its outside source: a
   citation (`et al.`, the paper, a link, scvi-tools' docs) or a file of this repository that holds the number
   (`benchmarks/README.md`). Numbers in code spans, math and links, and version numbers (1.4.2), are not prose claims.
   A table row is read with the sentence above the table, its caption;
@@ -356,11 +356,12 @@ def _link_stub(m) -> str:
 
 
 def unprinted_numbers(nb, here: Path = NBS, root: Path = ROOT) -> list:
-    """(cell index, number, sentence) for every decimal number in the notebook's markdown that no stored output of the
-    notebook prints at any rounding, in a sentence that names no outside source. Numbers in code spans, math and
+    """(cell index, number, sentence) for every decimal number in the notebook's markdown that no stored output of a
+    code cell above it prints at any rounding, in a sentence that names no outside source. Numbers in code spans, math and
     links are not prose claims and are skipped, as are version numbers (`1.4.2`)."""
-    printed, out = _printed(output_text(nb)), []
+    printed, out = set(), []
     for i, c in enumerate(nb.cells):
+        if c.cell_type == "code": printed |= _printed(_cell_output_text(c))
         if c.cell_type != "markdown": continue
         md = _URL.sub(_link_stub, c.source)
         for unit in _prose_units(md):
@@ -432,7 +433,7 @@ def render_docs(nbs=NBS, out_dir=None) -> list:
             problems += [f"{rel}: stored error output in {err}" for err in error_outputs(nb)]
             problems += [f"{rel}: cell {i} (`{line}`) is stored without output, but {why}"
                          for i, line, why in missing_outputs(nb, flags)]
-            problems += [f"{rel}: cell {i}: the prose quotes {n}, which no stored output of the page prints and whose "
+            problems += [f"{rel}: cell {i}: the prose quotes {n}, which no stored output above it prints and whose "
                          f"sentence names no source: \"{_clip(unit)}\"" for i, n, unit in unprinted_numbers(nb, path.parent)]
             problems += [f"{rel}: cell {i} names {what}: \"{ex}\"" for i, what, ex in maintainer_words(nb, path.parent)]
             if rel.parts[0] == "tutorials" and not has_image(nb):
