@@ -144,14 +144,16 @@ def test_prose_numbers_may_name_their_source(tmp_path):
     "A number from elsewhere is fine when its sentence (or its table's caption) names the source, and a cited file holds it"
     (tmp_path / "benchmarks").mkdir()
     (tmp_path / "benchmarks" / "README.md").write_text("| cortex | -1256.3 | 0.687 |\n")
-    nb = _page(new_md("Lopez et al. (2018) report ARI ≈ 0.78 on Cortex. The paper's NMI is 0.74."),
+    nb = _page(new_md("Lopez et al. (2018) report ARI ≈ 0.78 on Cortex. The paper reports NMI 0.74; but the paper's setting differs."),
                 new_md("scvi-tools reaches −1256.3 (`benchmarks/README.md`). Its ARI is 0.69 (benchmarks/README.md)."),
                 new_md("From `benchmarks/README.md`:\n\n| data | ARI |\n|---|---|\n| cortex | 0.687 |"),
                 new_md("scvi-tools reaches −1299.9 (`benchmarks/README.md`). Another sentence: 0.555."),
-                new_md("Measured in `benchmarks/missing.py`: 0.444."))
+                new_md("Measured in `benchmarks/missing.py`: 0.444."),
+                new_md("Not the paper's experiment, so: 0.691."))
     found = [(i, n) for i, n, _ in render_docs.unprinted_numbers(nb, tmp_path, tmp_path)]
-    # 1299.9 is not in the cited file; 0.555's sentence names nothing; the cited script does not exist
-    assert found == [(3, "1299.9"), (3, "0.555"), (4, "0.444")], found
+    # 1299.9 is not in the cited file; 0.555's sentence names nothing; the cited script does not exist; a sentence that
+    # mentions the paper's setting names no source
+    assert found == [(3, "1299.9"), (3, "0.555"), (4, "0.444"), (5, "0.691")], found
 
 
 def test_reader_pages_name_no_builds_lanes_or_local_files(tmp_path):

@@ -249,11 +249,11 @@ _MATH = re.compile(r"\$\$.*?\$\$|\$[^$\n]*\$", re.S)
 _URL = re.compile(r"\]\([^)]*\)|https?://\S+|<[^>\n]*>")
 # what names a number's outside source in its sentence: a citation, the paper, a link, another project's documentation,
 # or a file of this repository (checked to exist)
-_SOURCE = re.compile(r"et al\.|\bthe paper\b|\bpaper'?s\b|\bdoi\b|https?://|\]\(|scvi-tools'? (?:docs|documentation)"
+_SOURCE = re.compile(r"et al\.|\bthe paper\b(?!'s)|\bdoi\b|https?://|\]\(|scvi-tools'? (?:docs|documentation)"
                      r"|scib-metrics'? (?:docs|documentation)|\b(?:Lopez|Xu|Lotfollahi|Luecken|Gayoso|Boyeau|Kang|Zheng"
                      r"|Grønbech)\b", re.I)
 _REPO_FILE = re.compile(r"(?<![\w/.-])((?:[\w.-]+/)*[\w.-]+\.(?:py|md|ipynb|toml|ya?ml|json|sh|txt|cfg))\b")
-_SENTENCE_END = re.compile(r"(?<!\bet al\.)(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bvs\.)(?<!\bcf\.)(?<=[.!?;])\s+(?=\S)")
+_SENTENCE_END = re.compile(r"(?<!\bet al\.)(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bvs\.)(?<!\bcf\.)(?<=[.!?])\s+(?=\S)")
 
 
 def _prose_units(md: str) -> list:
