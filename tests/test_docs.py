@@ -1,6 +1,7 @@
 """The documentation pages render and show what a reader needs (tools/render_docs.py): every notebook converts to HTML
 from its stored outputs, every cell that prints, displays or plots is stored with its output, every tutorial shows at
-least one image, no stored output is an error, and the pages hide what nbdev and Quarto hide. Quarto builds the real
+least one image, no stored output is an error, every decimal number of the prose is printed on its page or has its
+source named, no page speaks of builds, lanes or local files, and the pages hide what nbdev and Quarto hide. Quarto builds the real
 site in the GitHub workflow; this is the check that runs everywhere."""
 import importlib.util
 from pathlib import Path
@@ -103,3 +104,78 @@ def test_pages_hide_what_the_site_hides(tmp_path):
     assert "shown_marker_4" in page and "slow" not in page and "#|" not in page  # directives stripped from sources
     assert "showdoc_output_5" in page and "show_doc(" not in page                 # show_doc: output only
     assert "A page" in page
+
+
+# --- the prose quotes only what the page prints; the page speaks to its reader --------------------------------------
+new_md = nbformat.v4.new_markdown_cell
+
+
+def _page(*cells):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = list(cells)
+    return nb
+
+
+def _printing(text): return new_code("print(x)", outputs=[_STDOUT(text)])
+
+
+def test_prose_numbers_must_be_printed_on_the_page(tmp_path):
+    "A decimal in the prose must be printed above it at the prose's rounding; code, math and versions are not prose"
+    nb = _page(_printing("coverage 0.89812 ELBO -1303.24 share 0.0416 mae 0.9043\n"),
+               new_md("Coverage is 0.898 and the ELBO −1303.2. MALAT1 gets zeros in 4.2% of the cells.\n\n"
+                      "The MAE is 0.90 (0.9043 at three decimals); its share 3.9% is printed nowhere."),
+               new_md("Code `lr=6e-3, p=0.123` and math $\\sigma = 0.777$ and scvi-tools 1.4.2 are not claims; 2,638 cells."))
+    found = render_docs.unprinted_numbers(nb, tmp_path, tmp_path)
+    assert [(i, n) for i, n, _ in found] == [(1, "3.9%")], found
+    nb.cells[1].source += " The NMI is 0.731."
+    assert [n for _, n, _ in render_docs.unprinted_numbers(nb, tmp_path, tmp_path)] == ["3.9%", "0.731"]
+    # a number printed only by a cell below the prose that quotes it is not yet printed for its reader
+    nb.cells.append(_printing("NMI 0.7312\n"))
+    assert [n for _, n, _ in render_docs.unprinted_numbers(nb, tmp_path, tmp_path)] == ["3.9%", "0.731"]
+    nb.cells.insert(1, nb.cells.pop())
+    assert [n for _, n, _ in render_docs.unprinted_numbers(nb, tmp_path, tmp_path)] == ["3.9%"]
+    # without any output, every decimal of the prose is reported, the sentence with it
+    bare = _page(new_md("Coverage is 0.898. Tables too:\n\n| a | b |\n|---|---|\n| 0.5 | 1.25 |"))
+    assert [(n, s[:11]) for _, n, s in render_docs.unprinted_numbers(bare, tmp_path, tmp_path)] == [
+        ("0.898", "Coverage is"), ("0.5", "Tables too:"), ("1.25", "Tables too:")]
+
+
+def test_prose_numbers_may_name_their_source(tmp_path):
+    "A number from elsewhere is fine when its sentence (or its table's caption) names the source, and a cited file holds it"
+    (tmp_path / "benchmarks").mkdir()
+    (tmp_path / "benchmarks" / "README.md").write_text("| cortex | -1256.3 | 0.687 |\n")
+    nb = _page(new_md("Lopez et al. (2018) report ARI ≈ 0.78 on Cortex. The paper reports NMI 0.74; but the paper's setting differs."),
+                new_md("scvi-tools reaches −1256.3 (`benchmarks/README.md`). Its ARI is 0.69 (benchmarks/README.md)."),
+                new_md("From `benchmarks/README.md`:\n\n| data | ARI |\n|---|---|\n| cortex | 0.687 |"),
+                new_md("scvi-tools reaches −1299.9 (`benchmarks/README.md`). Another sentence: 0.555."),
+                new_md("Measured in `benchmarks/missing.py`: 0.444."),
+                new_md("Not the paper's experiment, so: 0.691."))
+    found = [(i, n) for i, n, _ in render_docs.unprinted_numbers(nb, tmp_path, tmp_path)]
+    # 1299.9 is not in the cited file; 0.555's sentence names nothing; the cited script does not exist; a sentence that
+    # mentions the paper's setting names no source
+    assert found == [(3, "1299.9"), (3, "0.555"), (4, "0.444"), (5, "0.691")], found
+
+
+def test_reader_pages_name_no_builds_lanes_or_local_files(tmp_path):
+    "Build numbers, test lanes, DESIGN.md, missing repository files and local paths are reported, once per cell and kind"
+    (tmp_path / "benchmarks").mkdir()
+    (tmp_path / "benchmarks" / "compare.py").write_text("")
+    warn = new_output("stream", name="stderr", text="/work/main/.venv/lib/python3.11/site-packages/pyro/x.py:1: Warn\n"
+                                                       "/work/main/.venv/lib/python3.11/site-packages/y.py:2: Warn\n")
+    nb = _page(new_md("Build 8 asked this; the default lane is short (`DESIGN.md`)."),
+               new_md("See `benchmarks/compare.py` and `benchmarks/scratch.py`; `config.json` is written by save."),
+               new_code("fit()", outputs=[warn]),
+               new_md("Run `python -m venv .venv && . .venv/bin/activate`; no build of yours is named here."))
+    found = [(i, w.split(" (")[0]) for i, w, _ in render_docs.maintainer_words(nb, tmp_path, tmp_path)]
+    assert found == [(0, "a build number"), (0, "test lanes"), (0, "DESIGN.md, which is not in the repository"),
+                     (1, "a file the repository does not have"), (2, "a local path in a stored output")], found
+
+
+def test_render_docs_reports_prose_problems(tmp_path):
+    "The prose checks are part of the docs check, each problem naming page, cell and the sentence"
+    nb = _page(new_md("# A page"), new_md("The ARI is 0.731 in this build."), _printing("ARI 0.731\n"))
+    nbformat.write(nb, tmp_path / "05_x.ipynb")
+    problems = render_docs.render_docs(tmp_path)
+    assert problems == ['05_x.ipynb: cell 1: the prose quotes 0.731, which no stored output above it prints and whose '
+                        'sentence names no source: "The ARI is 0.731 in this build."',
+                        '05_x.ipynb: cell 1 names the project\'s builds: "The ARI is 0.731 in this build."'], problems

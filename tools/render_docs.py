@@ -8,7 +8,15 @@ site. The check fails on:
   shows stored outputs only, so that page would show its reader nothing where the prose promises a result;
 * a tutorial page (nbs/tutorials/*.ipynb) without any image output: a tutorial's figures are its point;
 * any stored output of any notebook that is an error (`output_type: 'error'`): a traceback on a docs page;
-* a notebook that nbformat cannot read or nbconvert cannot render.
+* a notebook that nbformat cannot read or nbconvert cannot render;
+* a decimal number in the prose (a markdown cell) that no stored output of a code cell above it on the same page
+  prints at the prose's rounding (0.898 matches a printed 0.89812; 4.2% matches 0.042), unless its sentence names its outside source: a
+  citation (`et al.`, the paper, a link, scvi-tools' docs) or a file of this repository that holds the number
+  (`benchmarks/README.md`). Numbers in code spans, math and links, and version numbers (1.4.2), are not prose claims.
+  A table row is read with the sentence above the table, its caption;
+* words that speak to the project instead of the reader: build numbers, test lanes, `DESIGN.md`, a repository file
+  that does not exist (`benchmarks/nothing.py`), and local paths (`/work/`, `.venv/lib`, `site-packages/`) in prose or
+  in stored outputs (a warning's file name).
 Each problem names the notebook, the cell (its index in the notebook, markdown cells counted, from 0) and the cell's
 first line. Store outputs with `nbdev-test --path nbs/NAME.ipynb --save` (or `jupyter nbconvert --to notebook
 --execute --inplace nbs/NAME.ipynb`), then `nbdev-clean`.
@@ -232,6 +240,184 @@ def error_outputs(nb) -> list:
             for o in c.get("outputs", []) if o.get("output_type") == "error"]
 
 
+# --- the prose quotes only what the page prints -------------------------------------------------------------------
+_NUM = re.compile(r"(?<![\w.])[-−]?(\d+\.\d+(?:[eE][-+−]?\d+)?)(?!\.\d)(%?)")   # 0.898, −1303.2, 4.2%, 4.8e-07; not 1.4.2
+_OUT_NUM = re.compile(r"(?<![\w])[-−]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")                                 # 2,638 -> 2638
+_CODE = re.compile(r"```.*?```|`[^`\n]*`", re.S)
+_MATH = re.compile(r"\$\$.*?\$\$|\$[^$\n]*\$", re.S)
+_URL = re.compile(r"\]\([^)]*\)|https?://\S+|<[^>\n]*>")
+# what names a number's outside source in its sentence: a citation, the paper, a link, another project's documentation,
+# or a file of this repository (checked to exist)
+_SOURCE = re.compile(r"et al\.|\bthe paper\b(?!'s)|\bdoi\b|https?://|\]\(|scvi-tools'? (?:docs|documentation)"
+                     r"|scib-metrics'? (?:docs|documentation)|\b(?:Lopez|Xu|Lotfollahi|Luecken|Gayoso|Boyeau|Kang|Zheng"
+                     r"|Grønbech)\b", re.I)
+_REPO_FILE = re.compile(r"(?<![\w/.-])((?:[\w.-]+/)*[\w.-]+\.(?:py|md|ipynb|toml|ya?ml|json|sh|txt|cfg))\b")
+_SENTENCE_END = re.compile(r"(?<!\bet al\.)(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bvs\.)(?<!\bcf\.)(?<=[.!?])\s+(?=\S)")
+
+
+def _prose_units(md: str) -> list:
+    """The sentences of a markdown cell, each as it reads. A table row is its own unit, with the sentence before the
+    table (its caption) and the header row attached, since a table names its source above it; a list item is split
+    from the next."""
+    units, caption = [], ""
+    for block in re.split(r"\n\s*\n", md):
+        lines = block.split("\n")
+        rows = [l for l in lines if l.lstrip().startswith("|")]
+        if rows and len(rows) >= 2:
+            header = rows[0]
+            for r in rows[2:] if re.match(r"^\s*\|[\s:|-]+\|\s*$", rows[1]) else rows:
+                units.append(f"{caption} {header} {r}")
+            continue
+        text = re.sub(r"\n(?=\s*(?:[-*+]|\d+\.)\s)", "\n\n", block)   # one unit per list item at least
+        for item in re.split(r"\n\n", text):
+            sents = [u.strip() for u in _SENTENCE_END.split(" ".join(item.split())) if u.strip()]
+            units += sents
+            if sents: caption = sents[-1]
+    return units
+
+
+def _repo_file(name: str, root: Path, here: Path):
+    """The repository's file that `name` means (from the root, nbs/ or the page's folder, or by its base name alone),
+    or None"""
+    name = name[2:] if name.startswith("./") else name
+    for base in (root, root / "nbs", here):
+        if (base / name).is_file(): return base / name
+    if "/" not in name:
+        return next((p for p in root.rglob(name) if p.is_file() and not {".venv", ".git"} & set(p.parts)), None)
+    return None
+
+
+def _file_text(path: Path) -> str:
+    "A cited file's text: a notebook's stored outputs and markdown, any other file as it is"
+    try:
+        if path.suffix == ".ipynb":
+            nb = nbformat.read(path, as_version=4)
+            return output_text(nb) + "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+        return path.read_text(encoding="utf-8", errors="replace")
+    except Exception: return ""
+
+
+def names_source(sentence: str, number: str = None, root: Path = ROOT, here: Path = NBS) -> bool:
+    """Whether the sentence names where its numbers come from outside the page: a citation or the paper, a link,
+    another project's documentation (`_SOURCE`), or a file of this repository. A cited file must hold `number` (at
+    the sentence's rounding), so that a citation cannot cover a number its source does not have."""
+    if _SOURCE.search(sentence): return True
+    files = [f for f in (_repo_file(n, root, here) for n in _REPO_FILE.findall(sentence)) if f is not None]
+    if number is None or not files: return bool(files)
+    n, pc = number.rstrip("%"), number.endswith("%")
+    return any(_appears(n, pc, _printed(_file_text(f))) for f in files)
+
+
+def _cell_output_text(c) -> str:
+    "The text of one code cell's stored outputs (streams, plain text, HTML, markdown, LaTeX)"
+    parts = []
+    for o in c.get("outputs", []):
+        if "text" in o: parts.append(str(o["text"]))
+        for k in ("text/plain", "text/html", "text/markdown", "text/latex"):
+            v = o.get("data", {}).get(k)
+            if v: parts.append(v if isinstance(v, str) else "".join(v))
+    return "\n".join(parts)
+
+
+def output_text(nb) -> str:
+    "All the text of the notebook's stored outputs"
+    return "\n".join(_cell_output_text(c) for c in nb.cells if c.cell_type == "code")
+
+
+def _printed(text: str) -> set:
+    "The absolute values of every number in `text` as Decimals"
+    from decimal import Decimal, InvalidOperation
+    out = set()
+    for m in _OUT_NUM.finditer(_THOUSANDS.sub("", text)):
+        try: out.add(abs(Decimal(m.group().replace("−", "-"))))
+        except InvalidOperation: pass
+    return out
+
+
+def _appears(number: str, percent: bool, printed: set) -> bool:
+    """Whether `number` (as the prose writes it, without sign) is one of `printed` at the prose's rounding (half up or
+    half even), or, for a percentage, one of `printed` times 100"""
+    from decimal import Decimal, InvalidOperation, ROUND_HALF_UP, ROUND_HALF_EVEN
+    x = Decimal(number.replace("−", "-")); q = Decimal(1).scaleb(x.as_tuple().exponent)
+    for y in printed:
+        for ys in ((y, y * 100) if percent else (y,)):
+            for r in (ROUND_HALF_UP, ROUND_HALF_EVEN):
+                try:
+                    if ys.quantize(q, rounding=r) == x: return True
+                except InvalidOperation: pass
+    return False
+
+
+def _link_stub(m) -> str:
+    "A link's target or a URL replaced by a stub without numbers (that still names a source); an HTML tag by a space"
+    g = m.group()
+    return "](link)" if g.startswith("](") else "https://link" if g.startswith("http") else " "
+
+
+def unprinted_numbers(nb, here: Path = NBS, root: Path = ROOT) -> list:
+    """(cell index, number, sentence) for every decimal number in the notebook's markdown that no stored output of a
+    code cell above it prints at any rounding, in a sentence that names no outside source. Numbers in code spans, math and
+    links are not prose claims and are skipped, as are version numbers (`1.4.2`)."""
+    printed, out = set(), []
+    for i, c in enumerate(nb.cells):
+        if c.cell_type == "code": printed |= _printed(_cell_output_text(c))
+        if c.cell_type != "markdown": continue
+        md = _URL.sub(_link_stub, c.source)
+        for unit in _prose_units(md):
+            bare = _THOUSANDS.sub("", _MATH.sub(" ", _CODE.sub(" ", unit)))
+            found = [(m.group(1), bool(m.group(2))) for m in _NUM.finditer(bare)]
+            missing = [f"{n}{'%' if pc else ''}" for n, pc in found if not _appears(n, pc, printed)]
+            out += [(i, n, unit) for n in missing if not names_source(unit, n, root, here)]
+    return out
+
+
+# --- reader pages speak to readers ----------------------------------------------------------------------------------
+_MAINTAINER = [(re.compile(r"\bBuilds?\s+\d+", re.I), "a build number"),
+               (re.compile(r"\b(?:this|that|the previous|the next|an earlier|a later|each|every) build\b", re.I),
+                "the project's builds"),
+               (re.compile(r"\blanes?\b", re.I), "test lanes"),
+               (re.compile(r"\bseed notebook\b|\bseed's notebook\b", re.I), "the seed notebook"),
+               (re.compile(r"\bDESIGN\.md\b"), "DESIGN.md, which is not in the repository")]
+_LOCAL = re.compile(r"(?:/work/|\.venv/lib|site-packages/|/home/[\w.-]+/|/Users/[\w.-]+/|/root/)")
+
+
+def _names_repo_file(name: str, root: Path) -> bool:
+    """Whether `name` reads as a file of this repository: a path under one of its top-level folders
+    (`benchmarks/compare.py`), or a bare name of a notebook, module or markdown file (`DESIGN.md`, `cli.py`); not a
+    file that the software writes or downloads (`config.json`, `results/table.md`)"""
+    first = name.split("/")[0]
+    if "/" in name: return (root / first).is_dir() and not first.startswith(".") or first in (".github", ".ci")
+    return name.endswith((".py", ".ipynb", ".md"))
+
+
+def maintainer_words(nb, here: Path = NBS, root: Path = ROOT) -> list:
+    """(cell index, what, excerpt) for every place where the page speaks to the project instead of its reader: build
+    numbers, test lanes, DESIGN.md, local paths (in prose or stored outputs), and files named in the prose that the
+    repository does not have"""
+    out = []
+    def excerpt(text, m): return " ".join(text[max(0, m.start() - 40):m.end() + 40].split())
+    for i, c in enumerate(nb.cells):
+        if c.cell_type == "markdown":
+            for rx, what in _MAINTAINER + [(_LOCAL, "a local path")]:
+                out += [(i, what, excerpt(c.source, m)) for m in rx.finditer(c.source)]
+            text = re.sub(r"https?://\S+", " ", c.source)
+            for m in _REPO_FILE.finditer(text):
+                if m.group(1) != "DESIGN.md" and _names_repo_file(m.group(1), root) \
+                        and _repo_file(m.group(1), root, here) is None:
+                    out.append((i, f"a file the repository does not have ({m.group(1)})", excerpt(text, m)))
+        elif c.cell_type == "code":
+            text = _cell_output_text(c) + "\n".join(str(o.get("evalue", "")) + "".join(o.get("traceback", []))
+                                                    for o in c.get("outputs", []))
+            out += [(i, "a local path in a stored output", excerpt(text, m)) for m in _LOCAL.finditer(text)]
+    seen = set()   # one finding per cell and kind: a traceback repeats its path on every line
+    return [f for f in out if not (f[:2] in seen or seen.add(f[:2]))]
+
+
+def _clip(text: str, n: int = 160) -> str:
+    return text if len(text) <= n else text[:n - 1] + "…"
+
+
 def render_docs(nbs=NBS, out_dir=None) -> list:
     "Render each docs notebook under `nbs` to HTML in `out_dir` (a temporary folder if None); return the problems found"
     from nbconvert import HTMLExporter
@@ -247,6 +433,9 @@ def render_docs(nbs=NBS, out_dir=None) -> list:
             problems += [f"{rel}: stored error output in {err}" for err in error_outputs(nb)]
             problems += [f"{rel}: cell {i} (`{line}`) is stored without output, but {why}"
                          for i, line, why in missing_outputs(nb, flags)]
+            problems += [f"{rel}: cell {i}: the prose quotes {n}, which no stored output above it prints and whose "
+                         f"sentence names no source: \"{_clip(unit)}\"" for i, n, unit in unprinted_numbers(nb, path.parent)]
+            problems += [f"{rel}: cell {i} names {what}: \"{ex}\"" for i, what, ex in maintainer_words(nb, path.parent)]
             if rel.parts[0] == "tutorials" and not has_image(nb):
                 problems.append(f"{rel}: tutorial page without any image output (store outputs: "
                                 f"nbdev-test nbs/{rel} --save, then nbdev-clean --fname nbs/{rel})")
