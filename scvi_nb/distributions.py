@@ -382,3 +382,23 @@ class ZINB(_Counts):
     def variance(self):
         pi = self.zi_probs
         return (1 - pi) * (self.mu + self.mu**2 / self.theta) + pi * (1 - pi) * self.mu**2
+
+# %% ../nbs/00_distributions.ipynb #e52831f0
+def _compile_zinb(enable:bool=True)->bool:
+    "Route `log_zinb_positive` through `torch.compile`d copies of the dense path (False: back to eager); True if compiled."
+    global _COMPILED
+    _COMPILED = None
+    if not enable: return False
+    fns = (torch.compile(_zinb_dense, dynamic=True), torch.compile(_zinb_dense_grads, dynamic=True))
+    x, mu = torch.tensor([[0., 3.], [1., 0.]]), torch.full((2, 2), 2.0, requires_grad=True)
+    try:                                 # compile now, so that a missing compiler shows here and not inside training
+        _COMPILED = fns
+        log_zinb_positive(x, mu, torch.ones(2), torch.zeros(2, 2)).sum().backward()
+    except Exception as e:               # no compiler, an unsupported platform: the eager functions stay
+        import warnings
+        _COMPILED = None
+        warnings.warn(f"torch.compile of the ZINB likelihood failed ({type(e).__name__}: {str(e)[:200]}); "
+                      "log_zinb_positive stays eager. On a CPU torch.compile needs a C++ compiler (gcc or clang).")
+        return False
+    return True
+
