@@ -12,7 +12,9 @@ round-robin (A, B, C, ..., then the reverse order, and again), so a burst of loa
 them alike. Each cell of the table is the median over rounds of the mean time of `--reps` calls.
 
 Parts (ms per call):
-  lik:*      the ZINB log-probability of a 128 × G minibatch, forward + backward to μ, θ and the dropout logits
+  lik:*      the ZINB log-probability of a 128 × G minibatch, forward + backward to μ, θ and the dropout logits:
+             scvi_nb's `log_zinb_positive` (fused backward), the same formula through autograd (scvi_nb before it),
+             scvi-tools' textbook formula; with --compile also the compiled copies (`_compile_zinb`)
   nets       encoder, reparameterised z, decoder, forward + backward of a trivial loss (the networks alone)
   plain      the whole negative ELBO in plain torch (closed-form KL) + backward: what Pyro's tracing adds is pyro − plain
   pyro       `TraceMeanField_ELBO.differentiable_loss(model, guide, ...)` + backward (scvi_nb's training loss)
@@ -98,7 +100,25 @@ def nb_setup(adata, batch_size, n_batches_fixed=8, seed=0):
     return m, mod, X, batches
 
 
-def nb_cases(m, mod, batches, n_obs, lik_extra: dict):
+def _log_zinb_autograd(x, mu, theta, zi_logits, eps=1e-8):
+    "scvi_nb's ZINB before the fused backward: log_nb_positive + softplus/logaddexp, differentiated by autograd"
+    import scvi_nb.distributions as D
+    log_nb = D.log_nb_positive(x, mu, theta, eps)
+    p = zi_logits.to(log_nb.dtype)
+    log_pi, log_1m_pi = -D._softplus(-p), -D._softplus(p)
+    return D._pick(D._step(x.to(log_nb.dtype), 0.), log_1m_pi + log_nb, torch.logaddexp(log_pi, log_1m_pi + log_nb))
+
+
+def _with_compiled(D, compiled, fn):
+    "fn run with log_zinb_positive switched to its compiled copy"
+    def f(*a, **k):
+        D._COMPILED = compiled
+        try: return fn(*a, **k)
+        finally: D._COMPILED = None
+    return f
+
+
+def nb_cases(m, mod, batches, n_obs, lik_extra: dict, D=None, compiled=None):
     import pyro
     import pyro.distributions as dist
     from pyro.infer import JitTraceMeanField_ELBO, TraceMeanField_ELBO
@@ -146,6 +166,8 @@ def nb_cases(m, mod, batches, n_obs, lik_extra: dict):
         kl = torch.distributions.kl_divergence(dist.Normal(qm, qs), dist.Normal(0., 1.)).sum()
         (-(rec - kl) / len(x)).backward()
     cases["plain"] = plain
+    if compiled is not None:
+        cases["plain, compiled lik"] = _with_compiled(D, compiled, plain)
 
     elbo = TraceMeanField_ELBO()
 
@@ -155,6 +177,8 @@ def nb_cases(m, mod, batches, n_obs, lik_extra: dict):
             loss = elbo.differentiable_loss(mod.model, mod.guide, b["x"], b["batch"], b["idx"], n_obs, 1.0) / n_obs
         loss.backward()
     cases["pyro"] = pyro_step
+    if compiled is not None:
+        cases["pyro, compiled lik"] = _with_compiled(D, compiled, pyro_step)
 
     def make_jit():
         jelbo = JitTraceMeanField_ELBO(ignore_jit_warnings=True)
@@ -187,20 +211,23 @@ def nb_cases(m, mod, batches, n_obs, lik_extra: dict):
     return cases, notes, (lambda: mod.load_state_dict(snapshot))
 
 
-def nb_lightning(adata, epochs, variants=("fit", "fit -log", "fit -guard")):
+def nb_lightning(adata, epochs, variants=("fit", "fit -log", "fit -guard"), D=None, compiled=None):
     "ms per training step of Trainer.fit without validation: median epoch wall time / steps"
     import scvi_nb.train as T
     from scvi_nb import SCVI
     res = {}
+    if compiled is not None: variants = (*variants, "fit, compiled lik")
     for v in variants:
         saved = (T.ScviTrainingPlan.log, T.NonFiniteGuard.on_after_backward)
         try:
+            if "compiled" in v: D._COMPILED = compiled
             if "-log" in v: T.ScviTrainingPlan.log = lambda self, *a, **k: None
             if "-guard" in v: T.NonFiniteGuard.on_after_backward = lambda self, *a, **k: None
             m = SCVI(adata)
             m.train(max_epochs=epochs, early_stopping=False, enable_progress_bar=False, limit_val_batches=0, seed=0)
         finally:
             T.ScviTrainingPlan.log, T.NonFiniteGuard.on_after_backward = saved
+            if D is not None: D._COMPILED = None
         t = m.history["time"].to_numpy()
         per_epoch = np.diff(np.concatenate([[0.0], t]))[1:]   # drop the first epoch (start-up)
         steps = math.ceil(len(m.train_indices) / 128)
@@ -322,7 +349,7 @@ def main():
     ap.add_argument("--train-rounds", type=int, default=3, help="A/B rounds of the full .train() timing")
     ap.add_argument("--no-scvi-tools", action="store_true")
     ap.add_argument("--no-train", action="store_true", help="skip the Lightning and full .train() timings")
-    ap.add_argument("--compile", action="store_true", help="also time torch.compile of the likelihoods")
+    ap.add_argument("--compile", action="store_true", help="also time the likelihood compiled with torch.compile")
     args = ap.parse_args()
 
     from scvi_nb.data import synthetic
@@ -336,18 +363,21 @@ def main():
         adata = synthetic(n_cells=n_cells, n_genes=n_genes, n_types=5, seed=0)
         m, mod, X, batches = nb_setup(adata, 128)
         n_obs = round(0.9 * n_cells)
-        lik_extra = {}
-        fused = getattr(D, "_log_zinb_fused", None)
-        if fused is not None: lik_extra["lik:scvi_nb fused"] = fused
+        lik_extra = {"lik:scvi_nb autograd (before)": _log_zinb_autograd} if hasattr(D, "_LogZINB") else {}
         sct_part, sct_zinb = ({}, None)
         if scvi:
             sct_part, sct_zinb = sct_cases(scvi, adata, batches)
             lik_extra["lik:scvi-tools textbook"] = sct_zinb
-        if args.compile:
-            lik_extra["lik:compile(scvi_nb)"] = torch.compile(D.log_zinb_positive, dynamic=False)
-            if fused is not None: lik_extra["lik:compile(fused fwd)"] = torch.compile(fused, dynamic=False)
-            if sct_zinb is not None: lik_extra["lik:compile(textbook)"] = torch.compile(sct_zinb, dynamic=False)
-        cases, notes, restore = nb_cases(m, mod, batches, n_obs, lik_extra)
+        compiled = None
+        if args.compile and hasattr(D, "_compile_zinb"):
+            t0 = time.perf_counter()
+            if D._compile_zinb(): compiled = D._COMPILED
+            D._compile_zinb(False)
+            print(f"torch.compile of the ZINB (first call in this process): {time.perf_counter() - t0:.1f} s", flush=True)
+            if compiled: lik_extra["lik:scvi_nb compiled"] = _with_compiled(D, compiled, D.log_zinb_positive)
+        if args.compile and sct_zinb is not None:
+            lik_extra["lik:compile(textbook)"] = torch.compile(sct_zinb, dynamic=True)
+        cases, notes, restore = nb_cases(m, mod, batches, n_obs, lik_extra, D, compiled)
         cases.update(sct_part)
         la0 = load_avg()
         res = bench(cases, args.rounds, args.reps)
@@ -368,7 +398,7 @@ def main():
 
         print(f"\n### Lightning per step ({args.epochs} epochs each, median epoch after the first, no validation)\n")
         la0 = load_avg()
-        lt = nb_lightning(adata, args.epochs)
+        lt = nb_lightning(adata, args.epochs, D=D, compiled=compiled)
         lt["manual (pyro+backward+adam)"] = nb_manual_epoch(adata, epochs=args.epochs)
         if scvi: lt["scvi-tools fit"] = sct_fit_ms_per_step(scvi, adata, args.epochs)
         print("| loop | ms per step |")
@@ -378,15 +408,20 @@ def main():
 
         print(f"\n### Full .train(), s per epoch ({args.epochs} epochs, {args.train_rounds} rounds A/B)\n")
         la0 = load_avg()
-        ours, theirs = [], []
+        ours, theirs, ours_c = [], [], []
         for r in range(args.train_rounds):
             runs = [("nb", lambda: ours.append(nb_train_epoch_s(adata, args.epochs)))]
+            if compiled is not None:
+                runs.append(("nbc", _with_compiled(D, compiled, lambda: ours_c.append(nb_train_epoch_s(adata, args.epochs)))))
             if scvi: runs.append(("sct", lambda: theirs.append(sct_train_epoch_s(scvi, adata, args.epochs))))
             for _, f in (runs if r % 2 == 0 else runs[::-1]): f()
         line = f"scvi_nb (validation every epoch) {statistics.median(ours):.3f} s/epoch"
         if theirs:
             line += (f"; scvi-tools (its default: no validation) {statistics.median(theirs):.3f} s/epoch; "
                      f"scvi_nb epochs/s vs scvi-tools: {statistics.median(theirs) / statistics.median(ours):.2f}x")
+        if ours_c:
+            line += f"\nscvi_nb with the compiled likelihood {statistics.median(ours_c):.3f} s/epoch" + (
+                f"; vs scvi-tools: {statistics.median(theirs) / statistics.median(ours_c):.2f}x" if theirs else "")
         print(line)
         print(f"load average {la0} -> {load_avg()}", flush=True)
 
