@@ -209,6 +209,12 @@ def _zinb_dense_grads(grad:Tensor, x:Tensor, mu:Tensor, theta:Tensor, p:Tensor, 
     d_t = _log1pmx(w, torch.log((theta + x) / s)) + pos * (_digamma_m_log(x + theta) - e_theta)
     return g * (theta * w / mu), g * d_t, grad * (torch.sigmoid(-p) - coef)
 
+def _unexpanded(t:Tensor)->Tensor:
+    "The smallest tensor that broadcasts back to `t`: dimensions that `expand` made (stride 0) cut to length 1."
+    for dim, (size, stride) in enumerate(zip(t.shape, t.stride())):
+        if stride == 0 and size > 1: t = t.narrow(dim, 0, 1)
+    return t
+
 _COMPILED = None   # (forward, backward) compiled by `_compile_zinb` (§8); None: the eager functions above
 
 class _LogZINBDense(torch.autograd.Function):
@@ -241,7 +247,7 @@ def log_zinb_positive(
     p = torch.as_tensor(zi_logits, device=mu.device).to(dtype)
     shape = torch.broadcast_shapes(x.shape, mu.shape, theta.shape, p.shape)
     with torch.no_grad():                                        # per gene when θ is: lgamma and digamma G times, not n·G
-        th = theta.detach()
+        th = _unexpanded(theta.detach())
         d_theta, e_theta = _stirlerr(th).expand(shape), _digamma_m_log(th).expand(shape)
     x, mu, theta, p = (t.expand(shape) for t in (x, mu, theta, p))
     if _COMPILED is not None or mu.device.type != "cpu":
