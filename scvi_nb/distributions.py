@@ -240,14 +240,14 @@ def log_zinb_positive(
     eps:float=1e-8,    # floor for μ and θ
 )->Tensor:             # log ZINB(x; μ, θ, π), element-wise, in the broadcast shape
     "Log-probability of counts `x` under a zero-inflated negative binomial with dropout logits `zi_logits`."
-    mu, theta = torch.as_tensor(mu), torch.as_tensor(theta)
+    mu, theta = torch.as_tensor(mu), _unexpanded(torch.as_tensor(theta))   # θ of a distribution: per gene again
     dtype = torch.promote_types(torch.promote_types(mu.dtype, theta.dtype), torch.float32)
     x = torch.as_tensor(x, device=mu.device).to(dtype)
     mu, theta = mu.to(dtype).clamp_min(eps), theta.to(dtype).clamp_min(eps)
     p = torch.as_tensor(zi_logits, device=mu.device).to(dtype)
     shape = torch.broadcast_shapes(x.shape, mu.shape, theta.shape, p.shape)
     with torch.no_grad():                                        # per gene when θ is: lgamma and digamma G times, not n·G
-        th = _unexpanded(theta.detach())
+        th = theta.detach()
         d_theta, e_theta = _stirlerr(th).expand(shape), _digamma_m_log(th).expand(shape)
     x, mu, theta, p = (t.expand(shape) for t in (x, mu, theta, p))
     if _COMPILED is not None or mu.device.type != "cpu":
