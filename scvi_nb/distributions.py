@@ -149,6 +149,88 @@ def _softplus(u:Tensor)->Tensor:
     "log(1 + exp(u)); torch's default threshold of 20 would cost 2e-9 in float64."
     return F.softplus(u, threshold=40.)
 
+# %% ../nbs/00_distributions.ipynb #28f0e4aa
+def _nb_positive(x:Tensor, mu:Tensor, theta:Tensor, d_theta:Tensor)->Tensor:
+    "log NB(x; μ, θ) for x > 0 by the saddle-point form of §4, given d_theta = δ(θ)."
+    r = (theta + mu) / (theta + x)                               # θ/m₁
+    d = theta * (x - mu) / (theta + mu)                          # x - m₂ = -(θ - m₁)
+    return (_stirlerr(theta + x) - d_theta - _stirlerr(x)
+            - _bd0(theta, -d, torch.log(r)) - _bd0(x, d, torch.log(x / mu * r))
+            - 0.5 * (_LOG_2PI + torch.log(x)) - 0.5 * torch.log1p(x / theta))
+
+def _zinb_zero(mu:Tensor, theta:Tensor, p:Tensor):
+    "log ZINB(0; μ, θ, p) for every entry, with softplus(p) and Δ = ℓ₀ - p."
+    l0 = -theta * torch.log1p(mu / theta)                        # ℓ₀ = log NB(0)
+    e = torch.log1p(torch.exp(-p.abs()))
+    sp_p, sp_m = p.clamp_min(0) + e, (-p).clamp_min(0) + e      # softplus(p) = -log(1-π), softplus(-p) = -log π
+    delta = l0 - p                                               # b - a
+    return torch.maximum(-sp_m, l0 - sp_p) + torch.log1p(torch.exp(-delta.abs())), sp_p, delta
+
+
+# %% ../nbs/00_distributions.ipynb #3eede1d6
+class _LogZINB(torch.autograd.Function):
+    "log ZINB(x; μ, θ, p) on flat inputs of one shape, with the hand-derived backward pass above."
+    @staticmethod
+    def forward(ctx, x, mu, theta, p, d_theta, e_theta):
+        # d_theta, e_theta: δ(θ) and E(θ), computed per gene and broadcast (not differentiated)
+        out, sp_p, delta = _zinb_zero(mu, theta, p)
+        pos = (x != 0).nonzero().squeeze(1)                      # positive counts (and NaN, which stays NaN)
+        log_pos = _nb_positive(x[pos], mu[pos], theta[pos], d_theta[pos]) - sp_p[pos]
+        ctx.save_for_backward(x, mu, theta, p, delta, e_theta, pos)
+        return out.index_copy_(0, pos, log_pos)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, mu, theta, p, delta, e_theta, pos = ctx.saved_tensors
+        coef = torch.sigmoid(delta).index_fill_(0, pos, 1.0)     # r = ∂L/∂ℓ: σ(ℓ₀ - p) at zeros, 1 elsewhere
+        s = theta + mu
+        w = (x - mu) / s
+        g = grad * coef
+        d_t = _log1pmx(w, torch.log((theta + x) / s))
+        d_t.index_add_(0, pos, _digamma_m_log(x[pos] + theta[pos]) - e_theta[pos])
+        return None, g * (theta * w / mu), g * d_t, grad * (torch.sigmoid(-p) - coef), None, None
+
+
+# %% ../nbs/00_distributions.ipynb #32605a39
+def _zinb_dense(x:Tensor, mu:Tensor, theta:Tensor, p:Tensor, d_theta:Tensor):
+    "log ZINB on every entry (no gather) and Δ = ℓ₀ - p for the backward pass."
+    out0, sp_p, delta = _zinb_zero(mu, theta, p)
+    pos = _step(x, 0.)
+    log_pos = _nb_positive(x + (1 - pos), mu, theta, d_theta) - sp_p      # y = 0 evaluated at y = 1, then dropped
+    return _pick(pos, log_pos, out0), delta
+
+def _zinb_dense_grads(grad:Tensor, x:Tensor, mu:Tensor, theta:Tensor, p:Tensor, delta:Tensor, e_theta:Tensor):
+    "The backward pass of `_zinb_dense`: gradients for μ, θ and p."
+    pos = _step(x, 0.)
+    coef = _pick(pos, torch.ones_like(delta), torch.sigmoid(delta))
+    s = theta + mu
+    w = (x - mu) / s
+    g = grad * coef
+    d_t = _log1pmx(w, torch.log((theta + x) / s)) + pos * (_digamma_m_log(x + theta) - e_theta)
+    return g * (theta * w / mu), g * d_t, grad * (torch.sigmoid(-p) - coef)
+
+def _unexpanded(t:Tensor)->Tensor:
+    "The smallest tensor that broadcasts back to `t`: dimensions that `expand` made (stride 0) cut to length 1."
+    for dim, (size, stride) in enumerate(zip(t.shape, t.stride())):
+        if stride == 0 and size > 1: t = t.narrow(dim, 0, 1)
+    return t
+
+_COMPILED = None   # (forward, backward) compiled by `_compile_zinb` (§8); None: the eager functions above
+
+class _LogZINBDense(torch.autograd.Function):
+    "`_LogZINB` without the gather; `fwd` and `bwd` are `_zinb_dense` and `_zinb_dense_grads` or compiled copies."
+    @staticmethod
+    def forward(ctx, x, mu, theta, p, d_theta, e_theta, fwd, bwd):
+        out, delta = fwd(x, mu, theta, p, d_theta)
+        ctx.save_for_backward(x, mu, theta, p, delta, e_theta)
+        ctx.bwd = bwd
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        return None, *ctx.bwd(grad.contiguous(), *ctx.saved_tensors), None, None, None, None
+
+
 # %% ../nbs/00_distributions.ipynb #27d0f74c
 def log_zinb_positive(
     x:Tensor,          # counts y ≥ 0, broadcastable with the parameters
@@ -158,11 +240,23 @@ def log_zinb_positive(
     eps:float=1e-8,    # floor for μ and θ
 )->Tensor:             # log ZINB(x; μ, θ, π), element-wise, in the broadcast shape
     "Log-probability of counts `x` under a zero-inflated negative binomial with dropout logits `zi_logits`."
-    log_nb = log_nb_positive(x, mu, theta, eps)
-    zi_logits = torch.as_tensor(zi_logits, device=log_nb.device).to(log_nb.dtype)
-    log_pi, log_1m_pi = -_softplus(-zi_logits), -_softplus(zi_logits)
-    x = torch.as_tensor(x, device=log_nb.device).to(log_nb.dtype)
-    return _pick(_step(x, 0.), log_1m_pi + log_nb, torch.logaddexp(log_pi, log_1m_pi + log_nb))
+    mu, theta = torch.as_tensor(mu), _unexpanded(torch.as_tensor(theta))   # θ of a distribution: per gene again
+    dtype = torch.promote_types(torch.promote_types(mu.dtype, theta.dtype), torch.float32)
+    x = torch.as_tensor(x, device=mu.device).to(dtype)
+    mu, theta = mu.to(dtype).clamp_min(eps), theta.to(dtype).clamp_min(eps)
+    p = torch.as_tensor(zi_logits, device=mu.device).to(dtype)
+    shape = torch.broadcast_shapes(x.shape, mu.shape, theta.shape, p.shape)
+    with torch.no_grad():                                        # per gene when θ is: lgamma and digamma G times, not n·G
+        th = theta.detach()
+        d_theta, e_theta = _stirlerr(th).expand(shape), _digamma_m_log(th).expand(shape)
+    x, mu, theta, p = (t.expand(shape) for t in (x, mu, theta, p))
+    if _COMPILED is not None or mu.device.type != "cpu":
+        fwd, bwd = _COMPILED or (_zinb_dense, _zinb_dense_grads)
+        args = [t.contiguous() for t in (x, mu, theta, p, d_theta, e_theta)]
+        return _LogZINBDense.apply(*args, fwd, bwd)
+    flat = [t.reshape(-1) for t in (x, mu, theta, p, d_theta, e_theta)]
+    return _LogZINB.apply(*flat).reshape(shape)
+
 
 # %% ../nbs/00_distributions.ipynb #4395d304
 _RULES = {constraints.nonnegative: (lambda v: v >= 0, '>= 0'), constraints.positive: (lambda v: v > 0, '> 0'),
@@ -294,3 +388,23 @@ class ZINB(_Counts):
     def variance(self):
         pi = self.zi_probs
         return (1 - pi) * (self.mu + self.mu**2 / self.theta) + pi * (1 - pi) * self.mu**2
+
+# %% ../nbs/00_distributions.ipynb #e52831f0
+def _compile_zinb(enable:bool=True)->bool:
+    "Route `log_zinb_positive` through `torch.compile`d copies of the dense path (False: back to eager); True if compiled."
+    global _COMPILED
+    _COMPILED = None
+    if not enable: return False
+    fns = (torch.compile(_zinb_dense, dynamic=True), torch.compile(_zinb_dense_grads, dynamic=True))
+    x, mu = torch.tensor([[0., 3.], [1., 0.]]), torch.full((2, 2), 2.0, requires_grad=True)
+    try:                                 # compile now, so that a missing compiler shows here and not inside training
+        _COMPILED = fns
+        log_zinb_positive(x, mu, torch.ones(2), torch.zeros(2, 2)).sum().backward()
+    except Exception as e:               # no compiler, an unsupported platform: the eager functions stay
+        import warnings
+        _COMPILED = None
+        warnings.warn(f"torch.compile of the ZINB likelihood failed ({type(e).__name__}: {str(e)[:200]}); "
+                      "log_zinb_positive stays eager. On a CPU torch.compile needs a C++ compiler (gcc or clang).")
+        return False
+    return True
+
