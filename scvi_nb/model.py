@@ -155,10 +155,22 @@ class ScviModule(PyroModule):
         return z
 
     @torch.no_grad()
+    def posterior_z(self, x, batch_index, **covs):
+        "Location and scale of q(z|y,s), each (n, d) (`covs`: cat_covs, cont_covs, size_factor as in `model`)"
+        return self.z_encoder(x, batch_index, **self._enc(covs))
+
+    @torch.no_grad()
     def latent(self, x, batch_index, give_mean:bool=True, **covs):
-        "Posterior mean (or one sample) of z for each cell (`covs`: cat_covs, cont_covs, size_factor as in `model`)"
-        qz_m, qz_s = self.z_encoder(x, batch_index, **self._enc(covs))
+        "Posterior mean (or one sample) of z for each cell"
+        qz_m, qz_s = self.posterior_z(x, batch_index, **covs)
         return qz_m if give_mean else qz_m + qz_s * torch.randn_like(qz_s)
+
+    @torch.no_grad()
+    def library_size(self, x, batch_index, give_mean:bool=True, **covs):
+        "exp(l) of each cell, (n, 1): the observed total (or size factor), else the mean of the log-normal q(l|y,s) (or a draw)"
+        if self.library == "observed": return torch.exp(self._observed_library(x, covs.get("size_factor")))
+        ql_m, ql_s = self.l_encoder(x, batch_index, **self._enc(covs))
+        return torch.exp(ql_m + ql_s**2 / 2) if give_mean else torch.exp(dist.Normal(ql_m, ql_s).sample())
 
     @torch.no_grad()
     def log_library(self, x, batch_index, n_samples:int|None=None, **covs):

@@ -229,7 +229,8 @@ class SCANVI(SCVI):
     def _make_module(reg:Registry, hp:dict) -> ScanviModule:
         hp = {k: v for k, v in hp.items() if k != "unlabeled_category"}
         return ScanviModule(reg.n_genes, reg.n_batch, n_labels=reg.n_labels - 1, library_log_means=reg.library_log_means,
-                            library_log_vars=reg.library_log_vars, **hp)
+                            library_log_vars=reg.library_log_vars, n_cats_per_cov=reg.n_cats_per_cov,
+                            n_continuous_cov=reg.n_continuous_cov, **hp)
 
     def __repr__(self):
         r = self.registry
