@@ -277,7 +277,7 @@ def _add_latent(adata, model, normalized_layer:str|None) -> np.ndarray:
     z = model.get_latent()
     if not np.isfinite(z).all(): raise FloatingPointError(f"the latent space has {int((~np.isfinite(z)).sum())} non-finite values")
     adata.obsm["X_scvi"] = z.astype(np.float32)
-    if normalized_layer: adata.layers[normalized_layer] = model.get_normalized_expression().to_numpy(dtype=np.float32)
+    if normalized_layer: adata.layers[normalized_layer] = model.get_normalized_expression(library_size=1e4).to_numpy(dtype=np.float32)
     return z
 
 def _add_predictions(adata, model, unlabeled_category:str, accelerator:str, seed:int, progress:bool):
