@@ -616,9 +616,13 @@ def _query_label_categories(reg:Registry, adata) -> list|None:
 
 def _load_query_data(cls,
                      adata, # the query: raw counts with the reference's genes; its batches (new ones) in the reference's batch_key
-                     reference, # the trained reference model, of this class (only read)
+                     reference, # the trained reference model, of this class (only read), or the folder it was saved to
+                     unfrozen:bool=False, # scvi-tools' option to train every weight; only False (scArches' freezing)
                     ):
     "scArches: `reference` with new input columns for `adata`'s batches, all else frozen; `.train()` fits the new columns"
+    if unfrozen: raise ValueError("unfrozen=True is not supported: scvi_nb's query trains only the new batch columns "
+                                  "(train a model on reference and query together instead)")
+    if isinstance(reference, (str, os.PathLike)): reference = cls.load(reference)
     if type(reference) is not cls:
         raise ValueError(f"reference is a {type(reference).__name__}, not a {cls.__name__}: map the query with "
                          f"{type(reference).__name__}.load_query_data(adata, reference)")

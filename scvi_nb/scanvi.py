@@ -6,7 +6,7 @@ Docs: https://scvi-nb.github.io/scvi-nb/scanvi.html.md"""
 
 # %% ../nbs/09_scanvi.ipynb #7d6b4043
 from __future__ import annotations
-import dataclasses
+import copy, dataclasses
 from pathlib import Path
 import numpy as np
 import pandas as pd
@@ -243,12 +243,16 @@ class SCANVI(SCVI):
                         unlabeled_category:str, # the value of the labels column that marks unlabelled cells
                         labels_key:str|None=None, # obs column with the labels; default: the SCVI model's labels_key
                         classification_ratio:float=50.0, # α: weight of the classification term (scvi-tools' default)
+                        adata=None, # the data scANVI learns from (scvi-tools' argument); default: the SCVI model's
                        ) -> SCANVI:
         "scANVI with the trained SCVI model's networks, its data and registry, and the labels of `labels_key`"
         if type(scvi_model) is not SCVI: raise ValueError(f"from_scvi_model takes a trained SCVI, got a {type(scvi_model).__name__}")
         labels_key = labels_key or scvi_model.registry.labels_key
         if labels_key is None: raise ValueError("no labels_key: the SCVI model was set up without one, so pass labels_key=...")
         if not scvi_model.is_trained: raise ValueError("the SCVI model has not been trained: train it first (scANVI starts from its networks)")
+        if adata is not None and adata is not scvi_model.adata:   # other cells, the same set-up (genes, batches, covariates)
+            scvi_model.registry.check(adata)
+            scvi_model = copy.copy(scvi_model); scvi_model.adata = adata
         if scvi_model.adata is None: raise ValueError("the SCVI model was loaded without data: load it with SCVI.load(path, adata=...)")
         obj = cls.__new__(cls)
         obj.adata, obj.registry = scvi_model.adata, _labelled_registry(scvi_model.registry, scvi_model.adata, labels_key, str(unlabeled_category))
