@@ -8,6 +8,7 @@ Docs: https://scvi-nb.github.io/scvi-nb/api.html.md"""
 from __future__ import annotations
 import json, os, shutil, tempfile, warnings
 from pathlib import Path
+import anndata
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
@@ -640,3 +641,31 @@ def _load_query_data(cls,
 
 _load_query_data.__name__, _load_query_data.__qualname__ = "load_query_data", "SCVI.load_query_data"
 SCVI.load_query_data = classmethod(_load_query_data)
+
+# %% ../nbs/05_api.ipynb #6b86f5e4
+def _prepare_query_anndata(cls,
+                           adata, # the query AnnData
+                           reference, # the trained reference model, or the folder it was saved to
+                           return_reference_var_names:bool=False, # only return the reference's gene names
+                           inplace:bool=True, # subset and reorder `adata`'s genes in place (no genes can be added in place)
+                          ):
+    "scvi-tools' query preparation: the reference's genes, in its order; genes the query lacks are added as zero counts (inplace=False)"
+    ref = _read_config(Path(reference))["registry"] if isinstance(reference, (str, os.PathLike)) else reference.registry.to_dict()
+    ref_genes = pd.Index(ref["gene_names"])
+    if return_reference_var_names: return ref_genes
+    pos = pd.Index([str(g) for g in adata.var_names]).get_indexer(ref_genes)
+    missing = ref_genes[pos < 0]
+    if inplace:
+        if len(missing): raise ValueError(f"the query lacks {len(missing)} of the reference's {len(ref_genes)} genes (e.g. "
+                                          f"{list(missing[:3])}); they cannot be added in place: "
+                                          f"query = {cls.__name__}.prepare_query_anndata(query, reference, inplace=False)")
+        adata._inplace_subset_var(pos)
+        return None
+    X = sp.csr_matrix(get_counts(adata, ref.get("layer")))
+    cols = sp.hstack([X, sp.csr_matrix((adata.n_obs, 1), dtype=X.dtype)]).tocsc()[:, np.where(pos < 0, X.shape[1], pos)].tocsr()
+    out = anndata.AnnData(X=cols, obs=adata.obs.copy(), var=pd.DataFrame(index=ref_genes), uns=dict(adata.uns))
+    if ref.get("layer"): out.layers[ref["layer"]] = cols.copy()
+    return out
+
+_prepare_query_anndata.__name__, _prepare_query_anndata.__qualname__ = "prepare_query_anndata", "SCVI.prepare_query_anndata"
+SCVI.prepare_query_anndata = classmethod(_prepare_query_anndata)
