@@ -34,7 +34,7 @@ def throughput(n_cells: int, n_genes: int, batch_sizes, device: str, epochs: int
     adata = ad.AnnData(X=X)
     rows = []
     for bs in batch_sizes:
-        model = SCVI(adata)
+        model = SCVI(adata, batch_key=None)
         t0 = time.perf_counter()
         model.train(max_epochs=1 + epochs, batch_size=bs, early_stopping=False, accelerator="gpu" if device == "cuda" else "cpu",
                     devices=1, enable_progress_bar=False)
@@ -55,7 +55,7 @@ def pbmc_defaults(device: str) -> dict | None:
     try: adata, train_idx, val_idx = load_inputs("pbmc3k")
     except FileNotFoundError as e:
         print(f"PBMC skipped: {e}"); return None
-    model = SCVI(adata)
+    model = SCVI(adata, batch_key=None)
     t0 = time.perf_counter()
     model.train(enable_progress_bar=False, accelerator="gpu" if device == "cuda" else "cpu", devices=1)
     wall = time.perf_counter() - t0

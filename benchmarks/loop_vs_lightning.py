@@ -19,7 +19,7 @@ mode, E = sys.argv[1], int(sys.argv[2])
 a = load_cortex(n_genes=558)
 perm = np.random.default_rng(0).permutation(a.n_obs); ntr = round(0.9 * a.n_obs)
 tr, va = np.sort(perm[:ntr]), np.sort(perm[ntr:])
-m = SCVI(a)
+m = SCVI(a, batch_key=None)
 t0 = time.perf_counter()
 if mode == "lightning":
     m.train(max_epochs=E, lr=1e-3, early_stopping=False, enable_progress_bar=False, n_epochs_kl_warmup=E, seed=0)

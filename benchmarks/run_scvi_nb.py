@@ -71,7 +71,7 @@ def main(argv=None):
 
     adata, train_idx, val_idx = load_inputs(args.dataset)
     rss_after_load = peak_rss_mb()
-    model = scvi_nb.SCVI(adata, **ARCH)   # .train(seed=...) builds the networks from the seed
+    model = scvi_nb.SCVI(adata, batch_key=None, **ARCH)   # .train(seed=...) builds the networks from the seed
     # .train takes no explicit split: scvi_nb's seed-0 90/10 rule is the one prepare.py used (checked below)
     notes = ["split: .train takes no explicit indices; relied on scvi_nb's seed-0 90/10 split"]
 

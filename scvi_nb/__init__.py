@@ -1,6 +1,6 @@
 __version__ = "0.1.0"
 
-__all__ = ["SCVI", "SCANVI"]
+__all__ = ["SCVI", "SCANVI", "settings"]
 
 
 def __getattr__(name):
@@ -8,6 +8,9 @@ def __getattr__(name):
     if name == "SCVI":
         from .api import SCVI
         return SCVI
+    if name == "settings":
+        from .api import settings
+        return settings
     if name == "SCANVI":
         from .scanvi import SCANVI
         return SCANVI

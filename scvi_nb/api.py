@@ -8,8 +8,10 @@ Docs: https://scvi-nb.github.io/scvi-nb/api.html.md"""
 from __future__ import annotations
 import json, os, shutil, tempfile, warnings
 from pathlib import Path
+import anndata
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 import torch
 import pyro.distributions as dist
 import scvi_nb
@@ -20,9 +22,10 @@ from .datasets import file_sha256
 from .train import train_module, DEFAULT_LR
 from .de import bayes_factors, check_de_mode, group_indices
 from .surgery import freeze_reference
+from .loaders import covariates
 
 # %% auto #0
-__all__ = ['SCVI']
+__all__ = ['settings', 'ScviNbSettings', 'SCVI']
 
 # %% ../nbs/05_api.ipynb #08c670c5
 _FORMAT = 1   # version of the saved-model layout; `load` reads formats <= this one
@@ -70,34 +73,181 @@ def _cell_rows(indices, n_obs:int) -> np.ndarray:
                                    f"adata has {n_obs} cells")
     return idx.astype(np.int64)
 
+# %% ../nbs/05_api.ipynb #f9bcfbc3
+_SETUP_KEY = "_scvi_nb_setup"   # where `setup_anndata` records its arguments in `adata.uns`
+_SETUP_ARGS = ("layer", "batch_key", "labels_key", "categorical_covariate_keys", "continuous_covariate_keys", "size_factor_key")
+_LIST_ARGS = ("categorical_covariate_keys", "continuous_covariate_keys")
+
+class _Unset:
+    "The default of the constructor's set-up arguments: prints as None, and tells that the argument was not passed"
+    def __repr__(self): return "None"
+    def __bool__(self): return False
+_UNSET = _Unset()
+
+def _norm_setup(k, v):
+    "A set-up value in one form: None, a string, or a list of strings (h5ad gives lists back as numpy arrays)"
+    if k in _LIST_ARGS:
+        v = [] if v is None else [v] if isinstance(v, str) else [str(x) for x in v]
+        return v or None
+    return None if v is None else str(v)
+
+def _record_setup(adata, model:str, **kw) -> None:
+    "Validate now (as scvi-tools does) and record the set-up arguments in `adata.uns` (strings and lists: the h5ad stays writable)"
+    kw = {k: _norm_setup(k, v) if k in _SETUP_ARGS else v for k, v in kw.items()}
+    setup_anndata(adata, **{k: kw.get(k) for k in _SETUP_ARGS})
+    adata.uns[_SETUP_KEY] = {"model": model} | {k: v for k, v in kw.items() if v is not None}
+
+def _resolve_setup(adata, given:dict, model:str) -> dict:
+    "The set-up: what `setup_anndata` recorded and what the constructor was given (they must agree); ValueError if neither"
+    given = {k: _norm_setup(k, v) for k, v in given.items() if v is not _UNSET}
+    rec = getattr(adata, "uns", {}).get(_SETUP_KEY)
+    if rec is None and not given:
+        raise ValueError(f"adata has not been set up: call {model}.setup_anndata(adata, layer=..., batch_key=..., ...) first, "
+                         f"as in scvi-tools, or name the set-up here, e.g. {model}(adata, batch_key='batch') "
+                         f"(batch_key=None for data without batches)")
+    if rec is None: return {k: given.get(k) for k in _SETUP_ARGS}
+    rec = {k: _norm_setup(k, rec.get(k)) for k in _SETUP_ARGS} | {k: v for k, v in rec.items() if k not in _SETUP_ARGS}
+    for k, v in given.items():
+        if v != rec.get(k):
+            raise ValueError(f"adata was set up with {k}={rec.get(k)!r} ({rec.get('model', model)}.setup_anndata) but {model}(...) "
+                             f"got {k}={v!r}; pass the set-up once: either to setup_anndata or to {model}(...)")
+    return rec
+
+_REFUSED = {   # arguments of scvi-tools' SCVI that scvi_nb has under another name, or not at all
+    "n_batch": "the number of batches comes from batch_key", "n_labels": "the labels come from labels_key",
+    "n_continuous_cov": "pass continuous_covariate_keys=[...] (to setup_anndata or SCVI)",
+    "n_cats_per_cov": "pass categorical_covariate_keys=[...] (to setup_anndata or SCVI)",
+    "gene_dispersion": "the argument is dispersion='gene' | 'gene-batch' | 'gene-cell'",
+    "log_variational": "the encoders always take log1p of the counts",
+    "var_activation": "the encoders' variance is exp(.) plus a floor (see 02_nn)",
+    "extra_encoder_kwargs": "not supported: the encoders take n_hidden, n_layers, dropout_rate, use_batch_norm, use_layer_norm",
+    "extra_decoder_kwargs": "not supported: the decoder takes n_hidden, n_layers, use_batch_norm, use_layer_norm",
+    "library_log_means": "the library prior is computed from the data (setup_anndata)",
+    "library_log_vars": "the library prior is computed from the data (setup_anndata)",
+}
+
+def _model_options(gene_likelihood, likelihood, latent_distribution, use_observed_lib_size, library,
+                   deeply_inject_covariates, batch_representation, kwargs:dict, model:str) -> tuple[str, str]:
+    "The likelihood and library after scvi-tools' spellings; ValueError naming scvi_nb's for what is renamed or unsupported"
+    for k in kwargs:
+        if k in _REFUSED: raise ValueError(f"{model}(..., {k}=...) is scvi-tools' argument; in scvi_nb {_REFUSED[k]}")
+        raise ValueError(f"{model} got an unexpected argument {k!r}; see help({model}) for its arguments "
+                         "(scvi-tools' gene_likelihood, n_layers, dispersion, use_layer_norm, use_batch_norm, encode_covariates, "
+                         "latent_distribution='normal' and use_observed_lib_size are accepted)")
+    if gene_likelihood is not None and likelihood is not None and gene_likelihood != likelihood:
+        raise ValueError(f"gene_likelihood={gene_likelihood!r} and likelihood={likelihood!r} disagree; likelihood= is "
+                         "scvi_nb's alias of gene_likelihood: pass one")
+    lik = gene_likelihood or likelihood or "zinb"
+    if lik not in ("zinb", "nb", "poisson"):
+        raise ValueError(f"gene_likelihood={lik!r} is not one of 'zinb', 'nb', 'poisson' (scvi_nb has no 'normal' likelihood)")
+    if latent_distribution != "normal":
+        raise ValueError(f"latent_distribution={latent_distribution!r}: scvi_nb has only the 'normal' latent (scvi-tools' 'ln', "
+                         "the logistic normal, is not implemented)")
+    if not deeply_inject_covariates:
+        raise ValueError("deeply_inject_covariates=False is not supported: scvi_nb injects the batch and the categorical "
+                         "covariates into every layer")
+    if batch_representation != "one-hot":
+        raise ValueError(f"batch_representation={batch_representation!r}: scvi_nb represents batches one-hot only")
+    if use_observed_lib_size is not None:
+        want = "observed" if use_observed_lib_size else "latent"
+        if library is not None and library != want:
+            raise ValueError(f"use_observed_lib_size={use_observed_lib_size} (scvi-tools' spelling) means library={want!r}, "
+                             f"but library={library!r} was given: pass one")
+        library = want
+    return lik, library or "observed"
+
+# %% ../nbs/05_api.ipynb #8ac14a20
+class ScviNbSettings:
+    "Package settings, named as `scvi.settings`: `seed` (seeds torch, numpy, random and Pyro when set), `progress_bar`, `num_threads`"
+    def __init__(self): self._seed, self.progress_bar, self.batch_size = None, True, 1024
+    @property
+    def seed(self) -> int|None: return self._seed
+    @seed.setter
+    def seed(self, seed:int|None):
+        import random, pyro
+        self._seed = seed
+        if seed is None: return
+        random.seed(seed); np.random.seed(seed); torch.manual_seed(seed); pyro.set_rng_seed(seed)
+    @property
+    def num_threads(self) -> int: return torch.get_num_threads()
+    @num_threads.setter
+    def num_threads(self, n:int): torch.set_num_threads(int(n))
+    def __setattr__(self, k, v):
+        if k not in ("_seed", "seed", "progress_bar", "batch_size", "num_threads", "verbosity", "dl_num_workers"):
+            raise AttributeError(f"scvi_nb.settings has no setting {k!r}; settings: seed, progress_bar, num_threads, batch_size")
+        object.__setattr__(self, k, v)
+    def __repr__(self): return f"ScviNbSettings(seed={self.seed}, progress_bar={self.progress_bar}, num_threads={self.num_threads})"
+
+settings = ScviNbSettings()
+
 # %% ../nbs/05_api.ipynb #7e049ef8
 class SCVI:
-    "scVI on an AnnData of raw counts: `train`, then `get_latent`, `get_normalized_expression`, `impute`, ..."
+    "scVI on an AnnData of raw counts: `setup_anndata`, `train`, then `get_latent_representation`, `get_normalized_expression`, ..."
+    @classmethod
+    def setup_anndata(cls,
+                      adata, # AnnData with raw counts in X or in `layer` (its `uns` records the set-up)
+                      layer:str|None=None, # layer holding the counts (None: X)
+                      batch_key:str|None=None, # obs column with the batch of each cell
+                      labels_key:str|None=None, # obs column with cell labels (kept for metrics and DE)
+                      categorical_covariate_keys:list|None=None, # obs columns of categorical covariates (donor, ...), injected like the batch
+                      continuous_covariate_keys:list|None=None, # obs columns of numeric covariates (percent mito, ...), extra inputs
+                      size_factor_key:str|None=None, # obs column of size factors, used as the observed library
+                     ) -> None:
+        "scvi-tools' set-up: validate `adata` and record these arguments in `adata.uns`, so that `SCVI(adata)` uses them"
+        _record_setup(adata, cls.__name__, layer=layer, batch_key=batch_key, labels_key=labels_key,
+                      categorical_covariate_keys=categorical_covariate_keys,
+                      continuous_covariate_keys=continuous_covariate_keys, size_factor_key=size_factor_key)
+
     def __init__(self,
-                 adata, # AnnData with raw counts in X or in `layer`
-                 layer:str|None=None, # layer holding the counts (None: X)
-                 batch_key:str|None=None, # obs column with the batch of each cell
-                 labels_key:str|None=None, # obs column with cell labels (kept for metrics and DE)
+                 adata, # AnnData with raw counts, set up with `SCVI.setup_anndata` (or name the set-up below)
+                 layer:str|None=_UNSET, # shorthand for setup_anndata's layer
+                 batch_key:str|None=_UNSET, # shorthand for setup_anndata's batch_key (None: no batches)
+                 labels_key:str|None=_UNSET, # shorthand for setup_anndata's labels_key
                  n_latent:int=10, # dimension of z
                  n_hidden:int=128, # units per hidden layer
                  n_layers:int=1, # hidden layers per network
                  dropout_rate:float=0.1, # encoder dropout
-                 likelihood:str="zinb", # 'zinb', 'nb' or 'poisson'
                  dispersion:str="gene", # 'gene', 'gene-batch' or 'gene-cell'
-                 library:str="observed", # 'observed' (log total counts) or 'latent' (the paper's log-normal prior)
-                 **module_kwargs, # passed to `ScviModule` (e.g. use_batch_norm)
+                 gene_likelihood:str|None=None, # 'zinb' (default), 'nb' or 'poisson'
+                 likelihood:str|None=None, # scvi_nb's alias of gene_likelihood
+                 library:str|None=None, # 'observed' (log total counts, default) or 'latent' (the paper's log-normal prior)
+                 use_observed_lib_size:bool|None=None, # scvi-tools' spelling: True is library='observed', False 'latent'
+                 latent_distribution:str="normal", # only 'normal'
+                 encode_covariates:bool=False, # give the encoders the covariates too (the batch always reaches them)
+                 deeply_inject_covariates:bool=True, # only True: covariates enter every layer
+                 batch_representation:str="one-hot", # only 'one-hot'
+                 use_batch_norm:bool|str=True, # True/'both', 'encoder', 'decoder', 'none'/False
+                 use_layer_norm:bool|str|None=None, # True/'both', 'encoder', 'decoder', 'none'/False; None: 'none'
+                 categorical_covariate_keys:list|None=_UNSET, # shorthand for setup_anndata's
+                 continuous_covariate_keys:list|None=_UNSET, # shorthand for setup_anndata's
+                 size_factor_key:str|None=_UNSET, # shorthand for setup_anndata's
+                 **kwargs, # refused with the scvi_nb spelling, if there is one
                 ):
+        model = type(self).__name__
+        lik, library = _model_options(gene_likelihood, likelihood, latent_distribution, use_observed_lib_size, library,
+                                      deeply_inject_covariates, batch_representation, kwargs, model)
+        setup = _resolve_setup(adata, dict(layer=layer, batch_key=batch_key, labels_key=labels_key,
+                                           categorical_covariate_keys=categorical_covariate_keys,
+                                           continuous_covariate_keys=continuous_covariate_keys,
+                                           size_factor_key=size_factor_key), model)
+        if setup.get("size_factor_key") and library == "latent":
+            raise ValueError("size_factor_key gives the library size, so library='latent' (use_observed_lib_size=False) "
+                             "cannot be used with it")
         self.adata = adata
-        self.registry = setup_anndata(adata, layer=layer, batch_key=batch_key, labels_key=labels_key)
+        self.registry = setup_anndata(adata, **{k: setup.get(k) for k in _SETUP_ARGS})
         self.hparams = dict(n_latent=n_latent, n_hidden=n_hidden, n_layers=n_layers, dropout_rate=dropout_rate,
-                            likelihood=likelihood, dispersion=dispersion, library=library, **module_kwargs)
+                            likelihood=lik, dispersion=dispersion, library=library)
+        extra = dict(use_batch_norm=use_batch_norm, use_layer_norm=use_layer_norm, encode_covariates=bool(encode_covariates))
+        self.hparams |= {k: v for k, v in extra.items() if v != dict(use_batch_norm=True, use_layer_norm=None,
+                                                                      encode_covariates=False)[k]}   # defaults left out
         self.module = self._make_module(self.registry, self.hparams)
         self.history, self.is_trained, self.train_indices, self.validation_indices = None, False, None, None
 
     @staticmethod
     def _make_module(reg:Registry, hp:dict) -> ScviModule:
         return ScviModule(reg.n_genes, reg.n_batch, library_log_means=reg.library_log_means,
-                          library_log_vars=reg.library_log_vars, **hp)
+                          library_log_vars=reg.library_log_vars, n_cats_per_cov=reg.n_cats_per_cov,
+                          n_continuous_cov=reg.n_continuous_cov, **hp)
 
     @property
     def is_query(self) -> bool:
@@ -147,14 +297,31 @@ class SCVI:
         return IndexLoader(data, idx, batch_size=batch_size, shuffle=False)
 
     @torch.no_grad()
+    def get_latent_representation(self,
+                                  adata=None, # default: the training data
+                                  indices=None, # rows of `adata` (default: all)
+                                  give_mean:bool=True, # posterior mean of z (else one sample)
+                                  mc_samples:int=5000, # scvi-tools' argument for the 'ln' latent; unused (the mean of a Normal is exact)
+                                  batch_size:int|None=None, # cells per minibatch (None: 1024)
+                                  return_dist:bool=False, # return (mean, variance) of q(z|y,s) instead
+                                 ) -> np.ndarray|tuple[np.ndarray, np.ndarray]:
+        "The latent representation z of each cell, (n_cells, n_latent); with `return_dist`, the mean and variance of q(z|y,s)"
+        rows = None if indices is None else _cell_rows(indices, (self.adata if adata is None else adata).n_obs)
+        loc, var, zs = [], [], []
+        for b in self._batches(adata, rows, batch_size or 1024):
+            if return_dist:
+                m, s = self.module.posterior_z(b["x"], b["batch"], **covariates(b))
+                loc.append(m.cpu()); var.append((s**2).cpu())
+            else: zs.append(self.module.latent(b["x"], b["batch"], give_mean, **covariates(b)).cpu())
+        return (torch.cat(loc).numpy(), torch.cat(var).numpy()) if return_dist else torch.cat(zs).numpy()
+
     def get_latent(self,
                    adata=None, # default: the training data
                    give_mean:bool=True, # posterior mean of z (else one sample)
                    batch_size:int=1024,
                   ) -> np.ndarray:
-        "The latent representation z of every cell, (n_cells, n_latent)"
-        return torch.cat([self.module.latent(b["x"], b["batch"], give_mean).cpu()
-                          for b in self._batches(adata, batch_size=batch_size)]).numpy()
+        "scvi_nb's alias of `get_latent_representation`: z of every cell, (n_cells, n_latent)"
+        return self.get_latent_representation(adata, give_mean=give_mean, batch_size=batch_size)
 
     def _batch_codes(self, transform_batch) -> list:
         "Batch codes to decode with: [None] (each cell's own batch), else the codes of the named batch(es)"
@@ -171,11 +338,11 @@ class SCVI:
         "`what(decoder outputs)` at n_samples draws of z (or its mean): (n_samples, cells, genes), or the draws' mean"
         codes, res = self._batch_codes(transform_batch), []
         for b in self._batches(adata, indices, batch_size):
-            x, s = b["x"], b["batch"]
-            lib, draws = self.module.log_library(x, s), []
+            x, s, cv = b["x"], b["batch"], covariates(b)
+            lib, draws = self.module.log_library(x, s, **cv), []
             for _ in range(n_samples):
-                z = self.module.latent(x, s, give_mean=give_mean)                    # z ~ q(z | y, s)
-                draws.append(torch.stack([what(self.module.generative(z, lib, s if c is None else torch.full_like(s, c)))
+                z = self.module.latent(x, s, give_mean=give_mean, **cv)              # z ~ q(z | y, s)
+                draws.append(torch.stack([what(self.module.generative(z, lib, s if c is None else torch.full_like(s, c), **cv))
                                           for c in codes]).mean(0))                # mean over s in S of f(z, s)
             draws = torch.stack(draws)
             res.append((draws.mean(0) if return_mean else draws).cpu())
@@ -184,7 +351,7 @@ class SCVI:
     def get_normalized_expression(self,
                                   adata=None, # default: the training data
                                   transform_batch=None, # decode every cell as this batch (a list: average over them)
-                                  library_size:float=1e4, # scale of the result (counts per cell)
+                                  library_size:float|str=1, # scale of each row: 1 (proportions, scvi-tools' default), 1e4 (counts per 10k), or 'latent' (the model's library: μ)
                                   n_samples:int=1, # posterior draws of z (1 and return_mean: the posterior mean of z)
                                   gene_list=None, # subset of genes to return
                                   batch_size:int=1024,
@@ -192,9 +359,12 @@ class SCVI:
                                   return_mean:bool=True, # average over the draws; else return each draw
                                  ) -> pd.DataFrame|np.ndarray:
         "library_size × ρ: a DataFrame (cells × genes), or with return_mean=False an array (n_samples, cells, genes)"
-        rho = library_size * self._posterior(lambda out: out["px_scale"], adata, indices, n_samples, transform_batch,
-                                             give_mean=return_mean and n_samples == 1, return_mean=return_mean,
-                                             batch_size=batch_size)
+        latent = isinstance(library_size, str)
+        if latent and library_size != "latent": raise ValueError(f"library_size={library_size!r}: pass a number or 'latent'")
+        what = (lambda out: out["px_rate"]) if latent else (lambda out: out["px_scale"])   # μ = exp(l) ρ, or ρ
+        rho = self._posterior(what, adata, indices, n_samples, transform_batch, give_mean=return_mean and n_samples == 1,
+                              return_mean=return_mean, batch_size=batch_size)
+        if not latent: rho = float(library_size) * rho
         genes = self.registry.gene_names
         cols = slice(None) if gene_list is None else [genes.index(g) for g in gene_list]
         if not return_mean: return rho[..., cols]
@@ -207,6 +377,42 @@ class SCVI:
         zinb = self.module.likelihood == "zinb"
         mean_y = lambda out: out["px_rate"] * torch.sigmoid(-out["px_dropout"]) if zinb else out["px_rate"]
         return self._posterior(mean_y, adata, n_samples=n_samples, give_mean=n_samples == 1, batch_size=batch_size)
+
+    @torch.no_grad()
+    def get_likelihood_parameters(self,
+                                  adata=None, # default: the training data
+                                  indices=None, # rows of `adata` (default: all)
+                                  n_samples:int=1, # posterior draws of z, averaged
+                                  give_mean:bool=False, # decode the posterior mean of z instead of draws
+                                  batch_size:int|None=None, # cells per minibatch (None: 1024)
+                                  seed:int=0, # seeds the draws of z
+                                 ) -> dict:
+        "The parameters of p(y|z,l,s) per cell and gene, as scvi-tools: `mean` μ, `dispersions` θ (NB, ZINB), `dropout` π (ZINB)"
+        _check_n_samples(n_samples)
+        rows = None if indices is None else _cell_rows(indices, (self.adata if adata is None else adata).n_obs)
+        lik, G = self.module.likelihood, self.registry.n_genes
+        heads = dict(mean=lambda o: o["px_rate"])
+        if lik != "poisson": heads["dispersions"] = lambda o: o["px_r"].expand(*o["px_rate"].shape)
+        if lik == "zinb": heads["dropout"] = lambda o: torch.sigmoid(o["px_dropout"])
+        res = {}
+        for k, f in heads.items():
+            with torch.random.fork_rng(devices=[]):
+                torch.manual_seed(seed)   # the same draws of z for every parameter
+                res[k] = self._posterior(f, adata, rows, n_samples, give_mean=give_mean,
+                                         batch_size=batch_size or 1024).reshape(-1, G)
+        return res
+
+    @torch.no_grad()
+    def get_latent_library_size(self,
+                                adata=None, # default: the training data
+                                indices=None, # rows of `adata` (default: all)
+                                give_mean:bool=True, # the mean of q(l|y,s)'s log-normal (else a draw); an observed library is exact
+                                batch_size:int|None=None, # cells per minibatch (None: 1024)
+                               ) -> np.ndarray:
+        "The library size exp(l) of each cell, (n_cells, 1): the total count (or size factor) when observed, else from q(l|y,s)"
+        rows = None if indices is None else _cell_rows(indices, (self.adata if adata is None else adata).n_obs)
+        return torch.cat([self.module.library_size(b["x"], b["batch"], give_mean, **covariates(b)).cpu()
+                          for b in self._batches(adata, rows, batch_size or 1024)]).numpy()
 
     @torch.no_grad()
     def posterior_predictive_sample(self,
@@ -241,29 +447,49 @@ class SCVI:
                 for k0 in range(0, n_samples, max(1, batch_size // n)):               # several draws per pass for small batches
                     k = min(max(1, batch_size // n), n_samples - k0)
                     x, s = b["x"].repeat(k, 1), b["batch"].repeat(k)                  # k copies of each cell: k independent draws
-                    z = self.module.latent(x, s, give_mean=False)                    # z ~ q(z | y, s)
-                    l = self.module.log_library(x, s, n_samples=1)[0]                # observed, or l ~ q(l | y, s)
-                    y = _count_distribution(self.module.generative(z, l, s), self.module.likelihood).sample()[:, cols]
+                    cv = {c: v.repeat(k, *[1] * (v.dim() - 1)) for c, v in covariates(b).items()}
+                    z = self.module.latent(x, s, give_mean=False, **cv)              # z ~ q(z | y, s)
+                    l = self.module.log_library(x, s, n_samples=1, **cv)[0]          # observed, or l ~ q(l | y, s)
+                    y = _count_distribution(self.module.generative(z, l, s, **cv), self.module.likelihood).sample()[:, cols]
                     if res.dtype == np.int32 and y.max().item() > np.iinfo(np.int32).max: res = res.astype(np.int64)
                     res[start:start + n, :, k0:k0 + k] = y.reshape(k, n, -1).permute(1, 2, 0).cpu().numpy()
                 start += n
         return res[..., 0] if n_samples == 1 else res
 
     @torch.no_grad()
-    def get_elbo(self, adata=None, indices=None, n_samples:int=1, batch_size:int=1024) -> float:
-        "Average per-cell ELBO (a lower bound on log p(y))"
-        vals = [self.module.elbo(b["x"], b["batch"], n_samples) for b in self._batches(adata, indices, batch_size)]
-        return torch.cat(vals).mean().item()
+    def get_elbo(self, adata=None, indices=None, n_samples:int=1, batch_size:int=1024, return_mean:bool=True) -> float|np.ndarray:
+        "Average per-cell ELBO (a lower bound on log p(y); higher is better, as scvi-tools'); each cell's with return_mean=False"
+        vals = torch.cat([self.module.elbo(b["x"], b["batch"], n_samples, **covariates(b)).cpu()
+                          for b in self._batches(adata, indices, batch_size)])
+        return vals.mean().item() if return_mean else vals.numpy()
 
     @torch.no_grad()
-    def get_marginal_ll(self, adata=None, indices=None, n_samples:int=100, batch_size:int=256) -> float:
-        "Average per-cell importance-sampling estimate of log p(y)"
-        vals = [self.module.marginal_ll(b["x"], b["batch"], n_samples) for b in self._batches(adata, indices, batch_size)]
-        return torch.cat(vals).mean().item()
+    def get_reconstruction_error(self, adata=None, indices=None, batch_size:int|None=None, return_mean:bool=True) -> dict:
+        "scvi-tools' reconstruction error: {'reconstruction_loss': E_q[log p(y|z,l)]} per cell, averaged (higher is better)"
+        vals = torch.cat([self.module.elbo_terms(b["x"], b["batch"], 1, **covariates(b))["reconstruction"].cpu()
+                          for b in self._batches(adata, indices, batch_size or 1024)])
+        return dict(reconstruction_loss=vals.mean().item() if return_mean else vals.numpy())
+
+    @torch.no_grad()
+    def get_marginal_ll(self,
+                        adata=None, # default: the training data
+                        indices=None, # rows of `adata` (default: all)
+                        n_mc_samples:int|None=None, # importance samples per cell (scvi-tools' name; default 100, scvi-tools' 1000)
+                        batch_size:int=256, # cells per minibatch
+                        return_mean:bool=True, # average over cells; else each cell's estimate
+                        n_samples:int|None=None, # scvi_nb's alias of n_mc_samples
+                       ) -> float|np.ndarray:
+        "Average per-cell importance-sampling estimate of log p(y) (higher is better)"
+        if n_mc_samples is not None and n_samples is not None and n_mc_samples != n_samples:
+            raise ValueError(f"n_mc_samples={n_mc_samples} and n_samples={n_samples} disagree; n_samples is an alias: pass one")
+        K = n_mc_samples or n_samples or 100
+        vals = torch.cat([self.module.marginal_ll(b["x"], b["batch"], K, **covariates(b)).cpu()
+                          for b in self._batches(adata, indices, batch_size)])
+        return vals.mean().item() if return_mean else vals.numpy()
 
     def differential_expression(self,
-                                groupby:str, # obs column defining the groups
-                                group1, # category (or list of categories) of the first group
+                                groupby:str|None=None, # obs column defining the groups
+                                group1=None, # category (or list of categories) of the first group; None: each group against the rest
                                 group2=None, # category (or list) of the second group; None: all other cells
                                 mode:str="vanilla", # 'vanilla' (P(ρ1 > ρ2)) or 'change' (P(|LFC| > delta))
                                 delta:float=0.25, # LFC threshold (log2) of the 'change' mode
@@ -276,14 +502,43 @@ class SCVI:
                                 eps:float=1e-8, # keeps the log Bayes factor finite
                                 adata=None, # default: the model's data
                                 batch_size:int=1024,
+                                idx1=None, # cells of group 1 (integer positions or a boolean mask) instead of groupby/group1
+                                idx2=None, # cells of group 2 with idx1; None: all other cells
+                                all_stats:bool=True, # scvi-tools' argument: the raw-count columns are always computed
+                                silent:bool=True, # scvi-tools' argument: no progress bar is shown
                                ) -> pd.DataFrame:
-        "One row per gene: bayes_factor, proba_de, lfc_mean, lfc_std, group means; sorted by evidence"
+        "One row per gene (and comparison): scvi-tools' columns (bayes_factor, proba_de, lfc_mean, is_de_fdr_0.05, ...); sorted by evidence"
         check_de_mode(mode, delta)
         if n_cells < 1 or n_samples < 1: raise ValueError(f"n_cells and n_samples must be at least 1, got {n_cells} and {n_samples}")
         if not self.is_trained: warnings.warn("the model has not been trained: its posterior is the initial networks'")
         adata = self.adata if adata is None else adata
         if adata is None: raise ValueError("this model was loaded without data: pass adata=...")
-        idx1, idx2 = group_indices(adata.obs, groupby, group1, group2)
+        kw = dict(mode=mode, delta=delta, batch_correction=batch_correction, n_samples=n_samples, n_cells=n_cells,
+                  fdr_target=fdr_target, seed=seed, pseudocount=pseudocount, eps=eps, batch_size=batch_size)
+        if idx1 is not None:
+            if groupby is not None or group1 is not None: raise ValueError("pass either idx1 (and idx2) or groupby and group1, not both")
+            as_rows = lambda i: np.flatnonzero(np.asarray(i)) if np.asarray(i).dtype == bool else _cell_rows(i, adata.n_obs)
+            i1 = as_rows(idx1)
+            i2 = as_rows(idx2) if idx2 is not None else np.setdiff1d(np.arange(adata.n_obs), i1)
+            return self._de(adata, i1, i2, "group1", "group2" if idx2 is not None else "Rest", **kw)
+        if groupby is None: raise ValueError("pass groupby='<obs column>' (with group1, or none for each group against the rest), or idx1=")
+        if group1 is None:
+            if group2 is not None: raise ValueError("group2 needs group1; without group1 each group is compared with the rest")
+            if groupby not in adata.obs.columns:
+                raise ValueError(f"groupby={groupby!r} is not a column of adata.obs; columns: {list(adata.obs.columns)}")
+            col = adata.obs[groupby].dropna()
+            present = set(col.astype(str))
+            groups = ([str(c) for c in col.cat.categories if str(c) in present] if isinstance(col.dtype, pd.CategoricalDtype)
+                      else sorted(present))
+            return pd.concat([self._de(adata, *group_indices(adata.obs, groupby, g), g, "Rest", **kw) for g in groups])
+        i1, i2 = group_indices(adata.obs, groupby, group1, group2)
+        name = lambda g: ",".join(map(str, g)) if isinstance(g, (list, tuple, np.ndarray, pd.Index)) else str(g)
+        return self._de(adata, i1, i2, name(group1), "Rest" if group2 is None else name(group2), **kw)
+
+    def _de(self, adata, idx1, idx2, name1:str, name2:str, mode, delta, batch_correction, n_samples, n_cells, fdr_target,
+            seed, pseudocount, eps, batch_size) -> pd.DataFrame:
+        "One comparison: draw cells, posterior ρ, `bayes_factors`, and scvi-tools' columns on the raw counts"
+        if len(idx1) == 0 or len(idx2) == 0: raise ValueError(f"{name1} has {len(idx1)} cells and {name2} {len(idx2)}; both need cells")
         rng = np.random.default_rng(seed)
         cells = np.concatenate([rng.choice(idx1, n_cells), rng.choice(idx2, n_cells)])
         with torch.random.fork_rng(devices=[]):
@@ -292,8 +547,20 @@ class SCVI:
                                                  1.0, n_samples, batch_size=batch_size, indices=cells, return_mean=False)
         X = get_counts(adata, self.registry.layer)
         raw = lambda idx: np.asarray(X[idx].mean(0, dtype=np.float64)).ravel()
-        return bayes_factors(rho[:, :n_cells], rho[:, n_cells:], self.registry.gene_names, mode, delta, fdr_target,
-                             pseudocount, eps, raw_mean1=raw(idx1), raw_mean2=raw(idx2))
+        df = bayes_factors(rho[:, :n_cells], rho[:, n_cells:], self.registry.gene_names, mode, delta, fdr_target,
+                           pseudocount, eps, raw_mean1=raw(idx1), raw_mean2=raw(idx2))
+        nonzero = lambda idx: np.asarray((X[idx] > 0).mean(0)).ravel()
+        totals = np.asarray(X.sum(1)).ravel()
+        norm_mean = lambda idx: np.asarray((sp.diags(1e4 / totals[idx]) @ sp.csr_matrix(X[idx])).mean(0)).ravel()
+        genes = self.registry.gene_names
+        extra = pd.DataFrame(dict(non_zeros_proportion1=nonzero(idx1), non_zeros_proportion2=nonzero(idx2),
+                                  raw_normalized_mean1=norm_mean(idx1), raw_normalized_mean2=norm_mean(idx2)), index=genes)
+        df = df.join(extra)
+        df["proba_not_de"] = 1 - df["proba_de"]
+        if mode == "vanilla": df["proba_m1"], df["proba_m2"] = df["proba_de"], 1 - df["proba_de"]
+        df[f"is_de_fdr_{fdr_target}"] = df["is_de_fdr"]
+        df["comparison"], df["group1"], df["group2"] = f"{name1} vs {name2}", name1, name2
+        return df
 
     def save(self, path, overwrite:bool=False):
         "Write the model to the folder `path`, atomically"
@@ -350,9 +617,13 @@ def _query_label_categories(reg:Registry, adata) -> list|None:
 
 def _load_query_data(cls,
                      adata, # the query: raw counts with the reference's genes; its batches (new ones) in the reference's batch_key
-                     reference, # the trained reference model, of this class (only read)
+                     reference, # the trained reference model, of this class (only read), or the folder it was saved to
+                     unfrozen:bool=False, # scvi-tools' option to train every weight; only False (scArches' freezing)
                     ):
     "scArches: `reference` with new input columns for `adata`'s batches, all else frozen; `.train()` fits the new columns"
+    if unfrozen: raise ValueError("unfrozen=True is not supported: scvi_nb's query trains only the new batch columns "
+                                  "(train a model on reference and query together instead)")
+    if isinstance(reference, (str, os.PathLike)): reference = cls.load(reference)
     if type(reference) is not cls:
         raise ValueError(f"reference is a {type(reference).__name__}, not a {cls.__name__}: map the query with "
                          f"{type(reference).__name__}.load_query_data(adata, reference)")
@@ -370,3 +641,31 @@ def _load_query_data(cls,
 
 _load_query_data.__name__, _load_query_data.__qualname__ = "load_query_data", "SCVI.load_query_data"
 SCVI.load_query_data = classmethod(_load_query_data)
+
+# %% ../nbs/05_api.ipynb #6b86f5e4
+def _prepare_query_anndata(cls,
+                           adata, # the query AnnData
+                           reference, # the trained reference model, or the folder it was saved to
+                           return_reference_var_names:bool=False, # only return the reference's gene names
+                           inplace:bool=True, # subset and reorder `adata`'s genes in place (no genes can be added in place)
+                          ):
+    "scvi-tools' query preparation: the reference's genes, in its order; genes the query lacks are added as zero counts (inplace=False)"
+    ref = _read_config(Path(reference))["registry"] if isinstance(reference, (str, os.PathLike)) else reference.registry.to_dict()
+    ref_genes = pd.Index(ref["gene_names"])
+    if return_reference_var_names: return ref_genes
+    pos = pd.Index([str(g) for g in adata.var_names]).get_indexer(ref_genes)
+    missing = ref_genes[pos < 0]
+    if inplace:
+        if len(missing): raise ValueError(f"the query lacks {len(missing)} of the reference's {len(ref_genes)} genes (e.g. "
+                                          f"{list(missing[:3])}); they cannot be added in place: "
+                                          f"query = {cls.__name__}.prepare_query_anndata(query, reference, inplace=False)")
+        adata._inplace_subset_var(pos)
+        return None
+    X = sp.csr_matrix(get_counts(adata, ref.get("layer")))
+    cols = sp.hstack([X, sp.csr_matrix((adata.n_obs, 1), dtype=X.dtype)]).tocsc()[:, np.where(pos < 0, X.shape[1], pos)].tocsr()
+    out = anndata.AnnData(X=cols, obs=adata.obs.copy(), var=pd.DataFrame(index=ref_genes), uns=dict(adata.uns))
+    if ref.get("layer"): out.layers[ref["layer"]] = cols.copy()
+    return out
+
+_prepare_query_anndata.__name__, _prepare_query_anndata.__qualname__ = "prepare_query_anndata", "SCVI.prepare_query_anndata"
+SCVI.prepare_query_anndata = classmethod(_prepare_query_anndata)

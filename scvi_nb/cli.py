@@ -277,7 +277,7 @@ def _add_latent(adata, model, normalized_layer:str|None) -> np.ndarray:
     z = model.get_latent()
     if not np.isfinite(z).all(): raise FloatingPointError(f"the latent space has {int((~np.isfinite(z)).sum())} non-finite values")
     adata.obsm["X_scvi"] = z.astype(np.float32)
-    if normalized_layer: adata.layers[normalized_layer] = model.get_normalized_expression().to_numpy(dtype=np.float32)
+    if normalized_layer: adata.layers[normalized_layer] = model.get_normalized_expression(library_size=1e4).to_numpy(dtype=np.float32)
     return z
 
 def _add_predictions(adata, model, unlabeled_category:str, accelerator:str, seed:int, progress:bool):
@@ -319,6 +319,8 @@ def fit_anndata(adata, # AnnData with raw counts (in X or `layer`)
                 progress:bool=True, # Lightning's progress bar and the messages
                 settings:dict|None=None, # extra lines for the report's settings (e.g. the dataset's preparation)
                 unlabeled_category:str|None=None, # value of `labels_key` marking unlabelled cells: then scANVI predicts labels
+                categorical_covariate_keys:list|None=None, # obs columns of categorical covariates (donor, ...), removed from the latent like the batch
+                continuous_covariate_keys:list|None=None, # obs columns of numeric covariates (percent mito, ...)
                ) -> dict:
     "Train scVI (then scANVI, given `unlabeled_category`) on `adata` and write `out`, the model(s) and the report; returns paths, scores, history, timings"
     from scvi_nb.api import SCVI
@@ -326,7 +328,8 @@ def fit_anndata(adata, # AnnData with raw counts (in X or `layer`)
     with _input_stage():
         out, model_dir, report = _check_request(adata, out, model_dir, report, batch_key, labels_key, normalized_layer,
                                                 unlabeled_category)
-        model = SCVI(adata, layer=layer, batch_key=batch_key, labels_key=labels_key, n_latent=n_latent)
+        model = SCVI(adata, layer=layer, batch_key=batch_key, labels_key=labels_key, n_latent=n_latent,
+                     categorical_covariate_keys=categorical_covariate_keys, continuous_covariate_keys=continuous_covariate_keys)
         if unlabeled_category is not None:   # scANVI's label checks, before scVI's training rather than after it
             from scvi_nb.scanvi import check_labels
             check_labels(adata, labels_key, unlabeled_category)
@@ -341,7 +344,8 @@ def fit_anndata(adata, # AnnData with raw counts (in X or `layer`)
         scanvi, scanvi_s = _add_predictions(adata, model, unlabeled_category, accelerator, seed, progress)
     run = dict(settings or {}, layer=layer, batch_key=batch_key, labels_key=labels_key, max_epochs=epochs, n_latent=n_latent,
                accelerator=accelerator, seed=seed, normalized_layer=normalized_layer, model_dir=model_dir, report=report,
-               unlabeled_category=unlabeled_category)
+               unlabeled_category=unlabeled_category, categorical_covariate_keys=categorical_covariate_keys,
+               continuous_covariate_keys=continuous_covariate_keys)
     _write_outputs(adata, model, run, out, model_dir)
     res = dict(out=out, model_dir=model_dir, report=report, history=model.history, train_seconds=train_s, n_epochs=len(model.history))
     if scanvi is not None:
@@ -507,6 +511,9 @@ def _parser() -> argparse.ArgumentParser:
     f.add_argument("--normalized-layer", metavar="NAME", help="also write the normalised expression (10^4 x rho) to this layer")
     f.add_argument("--unlabeled-category", metavar="U", help="value of --labels-key that marks unlabelled cells: train scANVI after "
                    "scVI and write obs['scvi_nb_prediction'] and obsm['scvi_nb_probabilities']")
+    f.add_argument("--categorical-covariate-keys", nargs="+", metavar="K", help="obs columns of categorical covariates "
+                   "(donor, sample, ...): injected like the batch, so the latent space is free of them")
+    f.add_argument("--continuous-covariate-keys", nargs="+", metavar="K", help="obs columns of numeric covariates (percent mito, ...)")
     d = sub.add_parser("demo", help="run scVI on a real dataset", description="Train scVI on a prepared dataset; write the data, the model and a report.")
     d.add_argument("--dataset", choices=list(_DEMO), default="cortex", help="default: cortex")
     d.add_argument("--epochs", type=_positive_int, help="maximum epochs (default: the package's recipe, min(100, 3e6 / n_cells), with early stopping)")
@@ -529,6 +536,7 @@ def _fit(args) -> int:
     res = fit_anndata(adata, args.out, model_dir=args.model_dir, report=args.report, layer=args.layer, batch_key=args.batch_key,
                       labels_key=args.labels_key, epochs=args.epochs, n_latent=args.n_latent, accelerator=args.accelerator,
                       seed=args.seed, normalized_layer=args.normalized_layer, progress=not args.quiet, unlabeled_category=args.unlabeled_category,
+                      categorical_covariate_keys=args.categorical_covariate_keys, continuous_covariate_keys=args.continuous_covariate_keys,
                       settings=dict(command="fit", input=Path(args.input).expanduser().resolve()))
     if not args.quiet: _print_result(res)
     return 0

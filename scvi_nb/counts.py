@@ -9,7 +9,7 @@ __all__ = ['get_counts', 'validate_counts', 'Registry', 'setup_anndata']
 
 # %% ../nbs/01a_counts.ipynb #3a5d41ba
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 import anndata as ad
 import numpy as np
 import pandas as pd
@@ -162,6 +162,22 @@ def _encode(values, categories, key, what):
                          f"({int(unknown.sum())} cells); known: {list(categories)[:10]}")
     return codes.astype(np.int64)
 
+# %% ../nbs/01a_counts.ipynb #67cfb1e4
+def _numeric_obs(adata, key, what, positive:bool=False) -> np.ndarray:
+    "`adata.obs[key]` as float64; ValueError if the column is missing, not numeric, not finite (or, if `positive`, not > 0)."
+    if key not in adata.obs.columns:
+        raise ValueError(f"adata.obs has no column '{key}' ({what}); columns: {list(adata.obs.columns)}")
+    col = adata.obs[key]
+    if not pd.api.types.is_numeric_dtype(col) or pd.api.types.is_bool_dtype(col):
+        raise ValueError(f"adata.obs['{key}'] has dtype {col.dtype}, not numbers ({what}); a column of groups "
+                         "belongs in categorical_covariate_keys")
+    v = col.to_numpy(dtype=np.float64)
+    bad = ~np.isfinite(v) | ((v <= 0) if positive else False)
+    if bad.any():
+        raise ValueError(f"adata.obs['{key}'] has {int(bad.sum())} {'non-positive, ' if positive else ''}missing or "
+                         f"infinite values ({what}, e.g. cell {adata.obs_names[np.flatnonzero(bad)[0]]!r}); fix or remove those cells")
+    return v
+
 # %% ../nbs/01a_counts.ipynb #b324171d
 def _gene_mismatch(genes, ref):
     "Say how `genes` (of adata) differ from `ref` (the registry's)."
@@ -181,7 +197,7 @@ def _gene_mismatch(genes, ref):
 # %% ../nbs/01a_counts.ipynb #03421050
 @dataclass(eq=False, repr=False)
 class Registry:
-    "What a model keeps about its data set-up: genes, batch and label categories, the library-size prior."
+    "What a model keeps about its data set-up: genes, batch, label and covariate categories, the library-size prior."
     layer: str|None # key of `adata.layers` holding the counts; None: `adata.X`
     batch_key: str|None # `adata.obs` column of batches; None: one batch called "all"
     labels_key: str|None # `adata.obs` column of labels (cell types); None: no labels
@@ -191,6 +207,10 @@ class Registry:
     library_log_means: np.ndarray # (n_batch,) mean of log total counts per batch
     library_log_vars: np.ndarray # (n_batch,) variance (ddof=0) of log total counts per batch
     n_cells: int # number of cells the registry was made from
+    categorical_covariate_keys: list = field(default_factory=list) # `adata.obs` columns of categorical covariates (donor, ...)
+    categorical_covariate_categories: list = field(default_factory=list) # one list of category names per categorical covariate
+    continuous_covariate_keys: list = field(default_factory=list) # `adata.obs` columns of continuous covariates (percent mito, ...)
+    size_factor_key: str|None = None # `adata.obs` column of size factors; the observed library is then log(size factor)
 
     def __post_init__(self):
         self.gene_names = [str(g) for g in self.gene_names]
@@ -199,9 +219,15 @@ class Registry:
         self.library_log_means = np.asarray(self.library_log_means, dtype=np.float64).reshape(-1)
         self.library_log_vars = np.asarray(self.library_log_vars, dtype=np.float64).reshape(-1)
         self.n_cells = int(self.n_cells)
+        self.categorical_covariate_keys = [str(k) for k in self.categorical_covariate_keys or []]
+        self.categorical_covariate_categories = [[str(c) for c in cs] for cs in self.categorical_covariate_categories or []]
+        self.continuous_covariate_keys = [str(k) for k in self.continuous_covariate_keys or []]
         for a in ("library_log_means", "library_log_vars"):
             if len(getattr(self, a)) != self.n_batch:
                 raise ValueError(f"{a} has {len(getattr(self, a))} values but there are {self.n_batch} batches")
+        if len(self.categorical_covariate_categories) != len(self.categorical_covariate_keys):
+            raise ValueError(f"{len(self.categorical_covariate_keys)} categorical covariate keys but "
+                             f"{len(self.categorical_covariate_categories)} lists of categories")
 
     @property
     def n_batch(self): return len(self.batch_categories)
@@ -209,11 +235,19 @@ class Registry:
     def n_genes(self): return len(self.gene_names)
     @property
     def n_labels(self): return 0 if self.label_categories is None else len(self.label_categories)
+    @property
+    def n_cats_per_cov(self) -> list: return [len(c) for c in self.categorical_covariate_categories]
+    @property
+    def n_continuous_cov(self) -> int: return len(self.continuous_covariate_keys)
 
     def __repr__(self):
+        covs = ""
+        if self.categorical_covariate_keys: covs += f", categorical_covariate_keys={self.categorical_covariate_keys}"
+        if self.continuous_covariate_keys: covs += f", continuous_covariate_keys={self.continuous_covariate_keys}"
+        if self.size_factor_key: covs += f", size_factor_key={self.size_factor_key!r}"
         return (f"Registry(layer={self.layer!r}, batch_key={self.batch_key!r}, labels_key={self.labels_key!r}, "
                 f"n_cells={self.n_cells}, n_genes={self.n_genes}, batches={self.batch_categories[:5]}"
-                f"{'...' if self.n_batch > 5 else ''}, n_labels={self.n_labels})")
+                f"{'...' if self.n_batch > 5 else ''}, n_labels={self.n_labels}{covs})")
 
     def __eq__(self, other): return isinstance(other, Registry) and self.to_dict() == other.to_dict()
 
@@ -224,8 +258,8 @@ class Registry:
 
     @classmethod
     def from_dict(cls, d:dict): 
-        "The `Registry` that `to_dict` described."
-        return cls(**{k: d[k] for k in cls.__dataclass_fields__})
+        "The `Registry` that `to_dict` described (a dict saved before covariates existed reads as one without them)."
+        return cls(**{k: d[k] for k in cls.__dataclass_fields__ if k in d})
 
     def batch_codes(self, adata) -> np.ndarray:
         "int64 batch code of every cell of `adata` (zeros without a `batch_key`)."
@@ -237,18 +271,43 @@ class Registry:
         if self.labels_key is None: return None
         return _encode(_obs_values(adata, self.labels_key, "labels_key"), self.label_categories, self.labels_key, "label")
 
+    def cat_cov_codes(self, adata) -> np.ndarray|None:
+        "(n_cells, n_categorical_covariates) int64 codes, or None without categorical covariates."
+        if not self.categorical_covariate_keys: return None
+        return np.stack([_encode(_obs_values(adata, k, "categorical_covariate_keys"), cats, k, "covariate")
+                         for k, cats in zip(self.categorical_covariate_keys, self.categorical_covariate_categories)], 1)
+
+    def cont_cov_values(self, adata) -> np.ndarray|None:
+        "(n_cells, n_continuous_covariates) float32 values, or None without continuous covariates."
+        if not self.continuous_covariate_keys: return None
+        return np.stack([_numeric_obs(adata, k, "continuous_covariate_keys") for k in self.continuous_covariate_keys], 1).astype(np.float32)
+
+    def size_factors(self, adata) -> np.ndarray|None:
+        "(n_cells,) float32 size factors, or None without a `size_factor_key`."
+        if self.size_factor_key is None: return None
+        return _numeric_obs(adata, self.size_factor_key, "size_factor_key", positive=True).astype(np.float32)
+
     def check(self, adata) -> None:
-        "ValueError unless `adata` fits: the layer, the genes (count, names, order), the batch column and its categories."
+        "ValueError unless `adata` fits: the layer, the genes (count, names, order), the batch and covariate columns and their categories."
         get_counts(adata, self.layer)
         genes = [str(g) for g in adata.var_names]
         if genes != self.gene_names: raise ValueError(_gene_mismatch(genes, self.gene_names))
-        self.batch_codes(adata)
+        self.batch_codes(adata); self.cat_cov_codes(adata); self.cont_cov_values(adata); self.size_factors(adata)
 
 # %% ../nbs/01a_counts.ipynb #e6e2fcbe
+def _keys(keys, what) -> list:
+    "A list of obs keys from None, one key, or a list of keys; ValueError on repeats."
+    keys = [] if keys is None else [keys] if isinstance(keys, str) else [str(k) for k in keys]
+    if len(set(keys)) < len(keys): raise ValueError(f"{what} names a column twice: {keys}")
+    return keys
+
 def setup_anndata(adata:ad.AnnData, # the data set (not modified)
                   layer:str|None=None, # key of `adata.layers` holding the counts; None: `adata.X`
                   batch_key:str|None=None, # `adata.obs` column of batches; None: one batch "all"
                   labels_key:str|None=None, # `adata.obs` column of labels; None: no labels
+                  categorical_covariate_keys:list|None=None, # `adata.obs` columns of categorical covariates (donor, ...)
+                  continuous_covariate_keys:list|None=None, # `adata.obs` columns of numeric covariates (percent mito, ...)
+                  size_factor_key:str|None=None, # `adata.obs` column of positive size factors (the observed library)
                  ) -> Registry:
     "Validate the counts and record what a model needs to know about them."
     validate_counts(adata, layer)
@@ -270,6 +329,14 @@ def setup_anndata(adata:ad.AnnData, # the data set (not modified)
     if labels_key is not None:
         _obs_values(adata, labels_key, "labels_key")
         label_cats = _categories(adata, labels_key)
+    cat_keys = _keys(categorical_covariate_keys, "categorical_covariate_keys")
+    cont_keys = _keys(continuous_covariate_keys, "continuous_covariate_keys")
+    taken = [k for k in cat_keys + cont_keys if k == batch_key]
+    if taken: raise ValueError(f"'{taken[0]}' is the batch_key and a covariate; the batch is already a covariate of the model")
+    for k in cat_keys: _obs_values(adata, k, "categorical_covariate_keys")
+    cov_cats = [_categories(adata, k) for k in cat_keys]
+    for k in cont_keys: _numeric_obs(adata, k, "continuous_covariate_keys")
+    if size_factor_key is not None: _numeric_obs(adata, size_factor_key, "size_factor_key", positive=True)
     totals = _row_sums(X)
     zero = np.flatnonzero(totals <= 0)
     if len(zero):
@@ -280,4 +347,5 @@ def setup_anndata(adata:ad.AnnData, # the data set (not modified)
         if k < 3:
             warnings.warn(f"batch '{c}' has only {k} cell(s); its library-size prior (mean and variance of "
                           "log total counts) is estimated from too few cells to be reliable")
-    return Registry(layer, batch_key, labels_key, genes, batch_cats, label_cats, means, varis, adata.n_obs)
+    return Registry(layer, batch_key, labels_key, genes, batch_cats, label_cats, means, varis, adata.n_obs,
+                    cat_keys, cov_cats, cont_keys, size_factor_key)

@@ -51,6 +51,7 @@ def bayes_factors(scale1, # posterior draws of ρ for group 1: (draws, genes), o
     p = (r1 > r2).mean(0) if mode == "vanilla" else (np.abs(lfc) > delta).mean(0)
     bf = np.log(p + eps) - np.log(1 - p + eps)                                  # K_g
     cols = dict(bayes_factor=bf, proba_de=p, lfc_mean=lfc.mean(0), lfc_std=lfc.std(0), lfc_median=np.median(lfc, 0),
+                lfc_min=lfc.min(0), lfc_max=lfc.max(0),
                 scale1=r1.mean(0), scale2=r2.mean(0))
     if raw_mean1 is not None: cols |= dict(raw_mean1=raw_mean1, raw_mean2=raw_mean2)
     index = pd.Index(range(G) if gene_names is None else gene_names, name="gene")

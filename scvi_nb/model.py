@@ -26,6 +26,17 @@ _LIBRARIES = ("observed", "latent")
 def _check_choice(name, value, choices):
     if value not in choices: raise ValueError(f"{name}={value!r} is not one of {', '.join(map(repr, choices))}")
 
+_NORM_CHOICES = ("both", "encoder", "decoder", "none")
+
+def _norms(use_batch_norm, use_layer_norm) -> tuple[dict, dict]:
+    "Encoder and decoder `use_batch_norm`/`use_layer_norm` flags from our bools or scvi-tools' 'both'|'encoder'|'decoder'|'none'"
+    if use_layer_norm is None: use_layer_norm = (not use_batch_norm) if isinstance(use_batch_norm, bool) else "none"
+    for name, v in (("use_batch_norm", use_batch_norm), ("use_layer_norm", use_layer_norm)):
+        if not isinstance(v, bool) and v not in _NORM_CHOICES:
+            raise ValueError(f"{name}={v!r} is not True, False or one of {', '.join(map(repr, _NORM_CHOICES))}")
+    on = lambda v, part: v if isinstance(v, bool) else v in ("both", part)
+    return tuple(dict(use_batch_norm=on(use_batch_norm, p), use_layer_norm=on(use_layer_norm, p)) for p in ("encoder", "decoder"))
+
 def _kl_scale(kl_weight:float):
     "Scale latent sites by the warm-up weight; `poutine.scale` refuses 0, so weight 0 masks them out instead"
     if kl_weight < 0: raise ValueError(f"kl_weight must be >= 0, got {kl_weight}")
@@ -46,7 +57,11 @@ class ScviModule(PyroModule):
                  library:str="observed", # 'observed' (log total counts) or 'latent' (paper)
                  library_log_means=None, # (n_batch,) prior means of log-library, needed when library='latent'
                  library_log_vars=None, # (n_batch,) prior variances of log-library, needed when library='latent'
-                 use_batch_norm:bool=True, # BatchNorm in the hidden layers (LayerNorm otherwise)
+                 use_batch_norm:bool|str=True, # True/False for every network, or scvi-tools' 'both', 'encoder', 'decoder', 'none'
+                 use_layer_norm:bool|str|None=None, # the same choices; None: LayerNorm where there is no BatchNorm if use_batch_norm is a bool, else 'none'
+                 n_cats_per_cov:list=(), # categories of each categorical covariate (injected like the batch)
+                 n_continuous_cov:int=0, # continuous covariates (extra inputs)
+                 encode_covariates:bool=False, # give the encoders the covariates too (the batch always reaches them)
                 ):
         super().__init__()
         _check_choice("likelihood", likelihood, _LIKELIHOODS)
@@ -54,15 +69,20 @@ class ScviModule(PyroModule):
         _check_choice("library", library, _LIBRARIES)
         self.n_input, self.n_batch, self.n_latent = n_input, n_batch, n_latent
         self.likelihood, self.dispersion, self.library = likelihood, dispersion, library
-        norm = dict(use_batch_norm=use_batch_norm, use_layer_norm=not use_batch_norm)
+        self.n_cats_per_cov, self.n_continuous_cov = [int(k) for k in n_cats_per_cov], int(n_continuous_cov)
+        self.encode_covariates = bool(encode_covariates)
+        enc_norm, dec_norm = _norms(use_batch_norm, use_layer_norm)
+        self.use_batch_norm_encoder = enc_norm["use_batch_norm"]
         net = dict(n_cat=n_batch, n_layers=n_layers, n_hidden=n_hidden)
-        self.z_encoder = ZEncoder(n_input, n_latent, dropout_rate=dropout_rate, **net, **norm)
-        self.decoder = XDecoder(n_latent, n_input, dispersion=dispersion, **net, **norm)
+        covs = dict(n_cats_per_cov=self.n_cats_per_cov, n_cont=self.n_continuous_cov)
+        enc = dict(net, **enc_norm, **(covs if encode_covariates else {}))
+        self.z_encoder = ZEncoder(n_input, n_latent, dropout_rate=dropout_rate, **enc)
+        self.decoder = XDecoder(n_latent, n_input, dispersion=dispersion, **net, **dec_norm, **covs)
         if library == "latent":
             if library_log_means is None or library_log_vars is None:
                 raise ValueError("library='latent' needs library_log_means and library_log_vars (per-batch mean and "
                                  "variance of log total counts; setup_anndata computes them)")
-            self.l_encoder = LEncoder(n_input, dropout_rate=dropout_rate, **net, **norm)
+            self.l_encoder = LEncoder(n_input, dropout_rate=dropout_rate, **enc)
             means = torch.as_tensor(library_log_means, dtype=torch.float32).reshape(n_batch, 1)
             vars_ = torch.as_tensor(library_log_vars, dtype=torch.float32).reshape(n_batch, 1)
             self.register_buffer("library_log_means", means)
@@ -70,6 +90,14 @@ class ScviModule(PyroModule):
         if likelihood != "poisson" and dispersion != "gene-cell":
             shape = (n_input,) if dispersion == "gene" else (n_batch, n_input)
             self.px_r = PyroParam(torch.ones(shape), constraint=constraints.positive)
+
+    def _enc(self, covs:dict) -> dict:
+        "The covariates the encoders see: all of them with `encode_covariates`, else none (the batch is passed apart)"
+        return dict(cat_covs=covs.get("cat_covs"), cont_covs=covs.get("cont_covs")) if self.encode_covariates else {}
+
+    def _dec(self, covs:dict) -> dict:
+        "The covariates the decoder sees: all of them"
+        return dict(cat_covs=covs.get("cat_covs"), cont_covs=covs.get("cont_covs"))
 
     def _theta(self, batch_index, px_r=None):
         "Inverse dispersion θ for each cell: (G,), (n, G) for gene-batch, or the decoder's (n, G) head"
@@ -84,8 +112,9 @@ class ScviModule(PyroModule):
         if self.likelihood == "nb": return NB(out["px_rate"], theta, validate_args=False).to_event(1)
         return ZINB(out["px_rate"], theta, out["px_dropout"], validate_args=False).to_event(1)
 
-    def _observed_library(self, x):
-        "log total counts of each cell, shape (n, 1)"
+    def _observed_library(self, x, size_factor=None):
+        "log total counts of each cell (or log of its given size factor), shape (n, 1)"
+        if size_factor is not None: return torch.log(size_factor.to(x)).reshape(-1, 1)
         return torch.log(x.sum(-1, keepdim=True).clamp_min(1.0))
 
     def model(self,
@@ -94,6 +123,9 @@ class ScviModule(PyroModule):
               idx:torch.Tensor=None, # indices of these cells in the data set (defaults to 0..n-1)
               n_obs:int=None, # number of cells in the data set (defaults to n: no scaling)
               kl_weight:float=1.0, # KL warm-up weight on the latent sites
+              cat_covs:torch.Tensor=None, # (n, K) categorical covariate codes, if the module has them
+              cont_covs:torch.Tensor=None, # (n, n_continuous_cov) continuous covariates, if the module has them
+              size_factor:torch.Tensor=None, # (n,) size factors: the observed library is then their log
              ):
         "p(y, z, l | s): the generative model"
         n = x.shape[0]
@@ -104,86 +136,105 @@ class ScviModule(PyroModule):
                 if self.library == "latent":
                     l = pyro.sample("l", dist.Normal(self.library_log_means[batch_index],
                                                      self.library_log_vars[batch_index].sqrt()).to_event(1))
-            if self.library == "observed": l = self._observed_library(x)
-            out = self.decoder(z, l, batch_index)
+            if self.library == "observed": l = self._observed_library(x, size_factor)
+            out = self.decoder(z, l, batch_index, cat_covs, cont_covs)
             pyro.sample("y", self._likelihood(out, batch_index), obs=x)
         return out
 
-    def guide(self, x, batch_index, idx=None, n_obs=None, kl_weight=1.0):
+    def guide(self, x, batch_index, idx=None, n_obs=None, kl_weight=1.0, cat_covs=None, cont_covs=None, size_factor=None):
         "q(z, l | y, s): the amortised mean-field guide (same arguments as `model`)"
         n = x.shape[0]
         idx = torch.arange(n, device=x.device) if idx is None else idx
+        enc = self._enc(dict(cat_covs=cat_covs, cont_covs=cont_covs))
         with pyro.plate("cells", n_obs or n, subsample=idx), _kl_scale(kl_weight):
-            qz_m, qz_s = self.z_encoder(x, batch_index)
+            qz_m, qz_s = self.z_encoder(x, batch_index, **enc)
             z = pyro.sample("z", dist.Normal(qz_m, qz_s).to_event(1))
             if self.library == "latent":
-                ql_m, ql_s = self.l_encoder(x, batch_index)
+                ql_m, ql_s = self.l_encoder(x, batch_index, **enc)
                 pyro.sample("l", dist.Normal(ql_m, ql_s).to_event(1))
         return z
 
     @torch.no_grad()
-    def latent(self, x, batch_index, give_mean:bool=True):
+    def posterior_z(self, x, batch_index, **covs):
+        "Location and scale of q(z|y,s), each (n, d) (`covs`: cat_covs, cont_covs, size_factor as in `model`)"
+        return self.z_encoder(x, batch_index, **self._enc(covs))
+
+    @torch.no_grad()
+    def latent(self, x, batch_index, give_mean:bool=True, **covs):
         "Posterior mean (or one sample) of z for each cell"
-        qz_m, qz_s = self.z_encoder(x, batch_index)
+        qz_m, qz_s = self.posterior_z(x, batch_index, **covs)
         return qz_m if give_mean else qz_m + qz_s * torch.randn_like(qz_s)
 
     @torch.no_grad()
-    def log_library(self, x, batch_index, n_samples:int|None=None):
+    def library_size(self, x, batch_index, give_mean:bool=True, **covs):
+        "exp(l) of each cell, (n, 1): the observed total (or size factor), else the mean of the log-normal q(l|y,s) (or a draw)"
+        if self.library == "observed": return torch.exp(self._observed_library(x, covs.get("size_factor")))
+        ql_m, ql_s = self.l_encoder(x, batch_index, **self._enc(covs))
+        return torch.exp(ql_m + ql_s**2 / 2) if give_mean else torch.exp(dist.Normal(ql_m, ql_s).sample())
+
+    @torch.no_grad()
+    def log_library(self, x, batch_index, n_samples:int|None=None, **covs):
         "Log-library: observed, or drawn from q(l|y,s) (its mean when n_samples is None)"
         if self.library == "observed":
-            l = self._observed_library(x)
+            l = self._observed_library(x, covs.get("size_factor"))
             return l if n_samples is None else l.expand(n_samples, *l.shape)
-        ql_m, ql_s = self.l_encoder(x, batch_index)
+        ql_m, ql_s = self.l_encoder(x, batch_index, **self._enc(covs))
         if n_samples is None: return ql_m
         return dist.Normal(ql_m, ql_s).sample((n_samples,))
 
-    def generative(self, z, library, batch_index):
+    def generative(self, z, library, batch_index, **covs):
         "Decoder outputs (px_scale, px_rate, px_r, px_dropout) with θ filled in for every dispersion"
-        out = self.decoder(z, library, batch_index)
+        out = self.decoder(z, library, batch_index, **self._dec(covs))
         if self.likelihood != "poisson": out["px_r"] = self._theta(batch_index, out["px_r"])
         return out
 
-    def _log_lik_draws(self, x, batch_index, z, l):
+    def _log_lik_draws(self, x, batch_index, z, l, **covs):
         "log p(y | z_k, l_k, s) for K draws z (K, n, d) and l (K, n, 1), shape (K, n)"
         K, n = z.shape[:2]
         s_rep = batch_index.repeat(K)
-        out = self.decoder(z.reshape(K * n, -1), l.reshape(K * n, 1), s_rep)
+        rep = {k: v.repeat(K, *[1] * (v.dim() - 1)) for k, v in self._dec(covs).items() if v is not None}
+        out = self.decoder(z.reshape(K * n, -1), l.reshape(K * n, 1), s_rep, **rep)
         return self._likelihood(out, s_rep).log_prob(x.repeat(K, 1)).reshape(K, n)
 
     @torch.no_grad()
-    def log_importance_weights(self, x, batch_index, n_samples:int=100):
+    def log_importance_weights(self, x, batch_index, n_samples:int=100, **covs):
         "log p(y,z_k,l_k) - log q(z_k,l_k|y) for K=n_samples draws from the guide, shape (K, n)"
-        qz_m, qz_s = self.z_encoder(x, batch_index)
+        qz_m, qz_s = self.z_encoder(x, batch_index, **self._enc(covs))
         qz = dist.Normal(qz_m, qz_s).to_event(1)
         z = qz.sample((n_samples,))                               # (K, n, d)
         log_w = dist.Normal(0.0, 1.0).expand(qz_m.shape).to_event(1).log_prob(z) - qz.log_prob(z)
         if self.library == "latent":
-            ql_m, ql_s = self.l_encoder(x, batch_index)
+            ql_m, ql_s = self.l_encoder(x, batch_index, **self._enc(covs))
             ql = dist.Normal(ql_m, ql_s).to_event(1)
             l = ql.sample((n_samples,))                           # (K, n, 1)
             pl = dist.Normal(self.library_log_means[batch_index], self.library_log_vars[batch_index].sqrt()).to_event(1)
             log_w = log_w + pl.log_prob(l) - ql.log_prob(l)
-        else: l = self._observed_library(x).expand(n_samples, -1, -1)
-        return log_w + self._log_lik_draws(x, batch_index, z, l)
+        else: l = self._observed_library(x, covs.get("size_factor")).expand(n_samples, -1, -1)
+        return log_w + self._log_lik_draws(x, batch_index, z, l, **covs)
 
     @torch.no_grad()
-    def marginal_ll(self, x, batch_index, n_samples:int=100):
+    def marginal_ll(self, x, batch_index, n_samples:int=100, **covs):
         "Importance-sampling estimate of log p(y_n) for each cell, shape (n,)"
-        lw = self.log_importance_weights(x, batch_index, n_samples)
+        lw = self.log_importance_weights(x, batch_index, n_samples, **covs)
         return torch.logsumexp(lw, 0) - math.log(n_samples)
 
     @torch.no_grad()
-    def elbo(self, x, batch_index, n_samples:int=1):
+    def elbo(self, x, batch_index, n_samples:int=1, **covs):
         "Per-cell ELBO E_q[log p(y|z,l)] - KL(q(z)||p(z)) [- KL(q(l)||p(l))], KL in closed form, shape (n,)"
-        qz_m, qz_s = self.z_encoder(x, batch_index)
+        return sum(self.elbo_terms(x, batch_index, n_samples, **covs).values())
+
+    @torch.no_grad()
+    def elbo_terms(self, x, batch_index, n_samples:int=1, **covs) -> dict:
+        "The per-cell ELBO's terms, shape (n,) each: `reconstruction` E_q[log p(y|z,l)], `kl_z` -KL(q(z)||p(z)), `kl_l` -KL(q(l)||p(l)) (0 for an observed library)"
+        qz_m, qz_s = self.z_encoder(x, batch_index, **self._enc(covs))
         qz = dist.Normal(qz_m, qz_s)
-        kl = torch.distributions.kl_divergence(qz, dist.Normal(torch.zeros_like(qz_m), 1.0)).sum(-1)
-        z = qz.sample((n_samples,))
+        kl_z = torch.distributions.kl_divergence(qz, dist.Normal(torch.zeros_like(qz_m), 1.0)).sum(-1)
+        z, kl_l = qz.sample((n_samples,)), torch.zeros_like(kl_z)
         if self.library == "latent":
-            ql_m, ql_s = self.l_encoder(x, batch_index)
+            ql_m, ql_s = self.l_encoder(x, batch_index, **self._enc(covs))
             ql = dist.Normal(ql_m, ql_s)
             pl = dist.Normal(self.library_log_means[batch_index], self.library_log_vars[batch_index].sqrt())
-            kl = kl + torch.distributions.kl_divergence(ql, pl).sum(-1)
+            kl_l = torch.distributions.kl_divergence(ql, pl).sum(-1)
             l = ql.sample((n_samples,))
-        else: l = self._observed_library(x).expand(n_samples, -1, -1)
-        return self._log_lik_draws(x, batch_index, z, l).mean(0) - kl
+        else: l = self._observed_library(x, covs.get("size_factor")).expand(n_samples, -1, -1)
+        return dict(reconstruction=self._log_lik_draws(x, batch_index, z, l, **covs).mean(0), kl_z=-kl_z, kl_l=-kl_l)

@@ -16,20 +16,21 @@ from torch import nn, Tensor
 def _one_hot(batch_index:Tensor|None, # (n,) or (n, 1) integer batch of each row
              n_cat:int, # number of batches
              n_rows:int, # rows of the input it will be concatenated to
+             name:str="batch_index", # how the messages name it (a covariate: "cat_covs[:, j]")
             ) -> Tensor: # (n, n_cat) float one-hot $e_s$
     "Check `batch_index` and one-hot encode it"
     if batch_index is None:
-        raise ValueError(f"this network was built with n_cat={n_cat} batches, so forward needs batch_index, an integer "
+        raise ValueError(f"this network was built with n_cat={n_cat} categories, so forward needs {name}, an integer "
                          "tensor of shape (n,) or (n, 1); pass the batch of each cell, or build the network with n_cat=0")
     if batch_index.dim() == 2 and batch_index.shape[1] == 1: batch_index = batch_index[:, 0]
     if batch_index.dim() != 1:
-        raise ValueError(f"batch_index has shape {tuple(batch_index.shape)}; it must be (n,) or (n, 1)")
+        raise ValueError(f"{name} has shape {tuple(batch_index.shape)}; it must be (n,) or (n, 1)")
     if batch_index.is_floating_point() or batch_index.is_complex() or batch_index.dtype == torch.bool:
-        raise ValueError(f"batch_index has dtype {batch_index.dtype}; it must be an integer tensor: pass batch_index.long()")
+        raise ValueError(f"{name} has dtype {batch_index.dtype}; it must be an integer tensor: pass {name}.long()")
     if len(batch_index) != n_rows:
-        raise ValueError(f"batch_index has {len(batch_index)} entries but the input has {n_rows} rows; pass one batch per cell")
+        raise ValueError(f"{name} has {len(batch_index)} entries but the input has {n_rows} rows; pass one batch per cell")
     if len(batch_index) and (int(batch_index.min()) < 0 or int(batch_index.max()) >= n_cat):
-        raise ValueError(f"batch_index holds values in [{int(batch_index.min())}, {int(batch_index.max())}] but the network "
+        raise ValueError(f"{name} holds values in [{int(batch_index.min())}, {int(batch_index.max())}] but the network "
                          f"knows n_cat={n_cat} batches, coded 0..{n_cat-1}; recode the batches or rebuild with a larger n_cat")
     return F.one_hot(batch_index.long(), n_cat).float()
 
@@ -50,7 +51,7 @@ def _check_sizes(**sizes):
 
 # %% ../nbs/02_nn.ipynb #50c7f190
 class FCLayers(nn.Module):
-    "Fully connected blocks Linear -> BatchNorm1d (or LayerNorm) -> ReLU -> Dropout, with the one-hot batch injected into every layer"
+    "Fully connected blocks Linear -> BatchNorm1d (or LayerNorm) -> ReLU -> Dropout, with the one-hot batch (and covariates) injected into every layer"
     def __init__(self,
                  n_in:int, # input features
                  n_out:int, # output features
@@ -61,26 +62,51 @@ class FCLayers(nn.Module):
                  use_batch_norm:bool=True, # BatchNorm1d(momentum=0.01, eps=1e-3) after each Linear
                  use_layer_norm:bool=False, # LayerNorm (no affine parameters) after each Linear
                  inject_covariates:bool=True, # concatenate the one-hot batch to every block's input; False: first block only
+                 n_cats_per_cov:list=(), # categories of each categorical covariate, one-hot and injected like the batch
+                 n_cont:int=0, # continuous covariates, concatenated to the first block's input
                 ):
         super().__init__()
         _check_sizes(n_in=n_in, n_out=n_out, n_layers=n_layers, n_hidden=n_hidden)
         if not 0 <= dropout_rate < 1: raise ValueError(f"dropout_rate={dropout_rate}; it must be in [0, 1)")
         self.n_in, self.n_out, self.n_cat = n_in, n_out, (n_cat if n_cat > 1 else 0)
+        self.n_cats_per_cov, self.n_cont = [int(k) if k > 1 else 0 for k in n_cats_per_cov], int(n_cont)
+        self.n_onehot = sum(self.n_cats_per_cov) + self.n_cat   # width of [e_c1; ...; e_cK; e_s]
         dims = [n_in] + [n_hidden] * (n_layers - 1) + [n_out]
-        self.inject = [self.n_cat > 0 and (inject_covariates or i == 0) for i in range(n_layers)]
-        self.layers = nn.ModuleList([_block(d_in + self.n_cat * inj, d_out, dropout_rate, use_batch_norm, use_layer_norm)
-                                     for d_in, d_out, inj in zip(dims[:-1], dims[1:], self.inject)])
+        self.inject = [self.n_onehot > 0 and (inject_covariates or i == 0) for i in range(n_layers)]
+        self.layers = nn.ModuleList([_block(d_in + self.n_onehot * inj + self.n_cont * (i == 0), d_out, dropout_rate,
+                                            use_batch_norm, use_layer_norm)
+                                     for i, (d_in, d_out, inj) in enumerate(zip(dims[:-1], dims[1:], self.inject))])
+
+    def _onehots(self, batch_index, cat_covs, n_rows) -> Tensor|None:
+        "[e_c1; ...; e_cK; e_s]: the covariates' one-hot vectors, the batch's last (scArches appends new batches at the end)"
+        parts = []
+        if any(self.n_cats_per_cov):
+            if cat_covs is None or cat_covs.dim() != 2 or cat_covs.shape[1] != len(self.n_cats_per_cov):
+                raise ValueError(f"this network was built with {len(self.n_cats_per_cov)} categorical covariates, so forward "
+                                 f"needs cat_covs, an integer tensor of shape (n, {len(self.n_cats_per_cov)}); got "
+                                 f"{None if cat_covs is None else tuple(cat_covs.shape)}")
+            parts += [_one_hot(cat_covs[:, j], k, n_rows, f"cat_covs[:, {j}]") for j, k in enumerate(self.n_cats_per_cov) if k]
+        if self.n_cat: parts.append(_one_hot(batch_index, self.n_cat, n_rows))
+        return torch.cat(parts, -1) if parts else None
 
     def forward(self,
                 x:Tensor, # (..., n, n_in) inputs; leading dims (e.g. Pyro particles) are allowed
                 batch_index:Tensor|None=None, # (n,) or (n, 1) integer batch of each row; needed when n_cat > 1
+                cat_covs:Tensor|None=None, # (n, K) integer codes of the K categorical covariates; needed when there are any
+                cont_covs:Tensor|None=None, # (n, n_cont) continuous covariates; needed when n_cont > 0
                ) -> Tensor: # (..., n, n_out)
-        "Run the blocks, concatenating the one-hot batch in front of those that inject it"
+        "Run the blocks, concatenating the one-hot batch (and covariates) in front of those that inject them"
         if x.shape[-1] != self.n_in:
             raise ValueError(f"input has {x.shape[-1]} features but the network expects n_in={self.n_in}")
-        e_s = _one_hot(batch_index, self.n_cat, x.shape[-2]).to(x) if self.n_cat else None
+        e = self._onehots(batch_index, cat_covs, x.shape[-2])
+        e = None if e is None else e.to(x)
+        if self.n_cont:
+            if cont_covs is None or tuple(cont_covs.shape) != (x.shape[-2], self.n_cont):
+                raise ValueError(f"this network was built with n_cont={self.n_cont} continuous covariates, so forward needs "
+                                 f"cont_covs of shape ({x.shape[-2]}, {self.n_cont}); got {None if cont_covs is None else tuple(cont_covs.shape)}")
+            x = torch.cat([x, cont_covs.to(x).expand(*x.shape[:-1], -1)], dim=-1)     # [x; c_cont], first block only
         for inject, layer in zip(self.inject, self.layers):
-            if inject: x = torch.cat([x, e_s.expand(*x.shape[:-1], -1)], dim=-1)  # h <- [h; e_s]
+            if inject: x = torch.cat([x, e.expand(*x.shape[:-1], -1)], dim=-1)  # h <- [h; e_c; e_s]
             x = layer(x.reshape(-1, x.shape[-1])).reshape(*x.shape[:-1], -1)  # BatchNorm1d wants (rows, features)
         return x
 
@@ -108,22 +134,27 @@ class Encoder(nn.Module):
                  log_input:bool=True, # apply log1p to the counts first
                  use_batch_norm:bool=True, # BatchNorm1d in the blocks
                  use_layer_norm:bool=False, # LayerNorm in the blocks
+                 n_cats_per_cov:list=(), # categories of each categorical covariate (see `FCLayers`)
+                 n_cont:int=0, # continuous covariates, next to log1p(y) in the input
                 ):
         super().__init__()
         if not var_eps > 0: raise ValueError(f"var_eps={var_eps}; it must be > 0 (it floors the variance)")
         self.var_eps, self.log_input = var_eps, log_input
         self.encoder = FCLayers(n_input, n_hidden, n_cat=n_cat, n_layers=n_layers, n_hidden=n_hidden,
-                                dropout_rate=dropout_rate, use_batch_norm=use_batch_norm, use_layer_norm=use_layer_norm)
+                                dropout_rate=dropout_rate, use_batch_norm=use_batch_norm, use_layer_norm=use_layer_norm,
+                                n_cats_per_cov=n_cats_per_cov, n_cont=n_cont)
         self.mean_encoder = nn.Linear(n_hidden, n_output)
         self.var_encoder = nn.Linear(n_hidden, n_output)
 
     def forward(self,
                 x:Tensor, # (n, n_input) counts y
                 batch_index:Tensor|None=None, # (n,) or (n, 1) integer batch; needed when n_cat > 1
+                cat_covs:Tensor|None=None, # (n, K) categorical covariate codes, if the network has them
+                cont_covs:Tensor|None=None, # (n, n_cont) continuous covariates (not log-transformed), if the network has them
                ) -> tuple[Tensor, Tensor]: # loc (n, n_output), scale (n, n_output) >= sqrt(var_eps)
         "Mean and standard deviation of the Gaussian posterior"
         if self.log_input: x = torch.log1p(x)
-        h = self.encoder(x, batch_index)
+        h = self.encoder(x, batch_index, cat_covs, cont_covs)
         return self.mean_encoder(h), _scale(self.var_encoder(h), self.var_eps)
 
 # %% ../nbs/02_nn.ipynb #bde93565
@@ -140,9 +171,10 @@ class ZEncoder(Encoder):
                  log_input:bool=True, # apply log1p to the counts first
                  use_batch_norm:bool=True, # BatchNorm1d in the blocks
                  use_layer_norm:bool=False, # LayerNorm in the blocks
+                 **cov_kwargs, # n_cats_per_cov, n_cont: the covariates (see `Encoder`)
                 ):
         super().__init__(n_input, n_latent, n_cat=n_cat, n_layers=n_layers, n_hidden=n_hidden, dropout_rate=dropout_rate,
-                         var_eps=var_eps, log_input=log_input, use_batch_norm=use_batch_norm, use_layer_norm=use_layer_norm)
+                         var_eps=var_eps, log_input=log_input, use_batch_norm=use_batch_norm, use_layer_norm=use_layer_norm, **cov_kwargs)
 
 # %% ../nbs/02_nn.ipynb #38e51f4d
 class LEncoder(Encoder):
@@ -157,9 +189,10 @@ class LEncoder(Encoder):
                  log_input:bool=True, # apply log1p to the counts first
                  use_batch_norm:bool=True, # BatchNorm1d in the blocks
                  use_layer_norm:bool=False, # LayerNorm in the blocks
+                 **cov_kwargs, # n_cats_per_cov, n_cont: the covariates (see `Encoder`)
                 ):
         super().__init__(n_input, 1, n_cat=n_cat, n_layers=n_layers, n_hidden=n_hidden, dropout_rate=dropout_rate,
-                         var_eps=var_eps, log_input=log_input, use_batch_norm=use_batch_norm, use_layer_norm=use_layer_norm)
+                         var_eps=var_eps, log_input=log_input, use_batch_norm=use_batch_norm, use_layer_norm=use_layer_norm, **cov_kwargs)
 
 # %% ../nbs/02_nn.ipynb #58d1f034
 _DISPERSIONS = ('gene', 'gene-batch', 'gene-cell')
@@ -177,13 +210,16 @@ class XDecoder(nn.Module):
                  dropout_rate:float=0.0, # dropout after each block (scvi-tools uses none in the decoder)
                  use_batch_norm:bool=True, # BatchNorm1d in the blocks
                  use_layer_norm:bool=False, # LayerNorm in the blocks
+                 n_cats_per_cov:list=(), # categories of each categorical covariate, injected like the batch
+                 n_cont:int=0, # continuous covariates, next to z in the input
                 ):
         super().__init__()
         if dispersion not in _DISPERSIONS:
             raise ValueError(f"dispersion={dispersion!r}; it must be one of {', '.join(map(repr, _DISPERSIONS))}")
         self.dispersion = dispersion
         self.px_decoder = FCLayers(n_latent, n_hidden, n_cat=n_cat, n_layers=n_layers, n_hidden=n_hidden,
-                                   dropout_rate=dropout_rate, use_batch_norm=use_batch_norm, use_layer_norm=use_layer_norm)
+                                   dropout_rate=dropout_rate, use_batch_norm=use_batch_norm, use_layer_norm=use_layer_norm,
+                                   n_cats_per_cov=n_cats_per_cov, n_cont=n_cont)
         self.px_scale_decoder = nn.Linear(n_hidden, n_output)
         self.px_dropout_decoder = nn.Linear(n_hidden, n_output)
         self.px_r_decoder = nn.Linear(n_hidden, n_output) if dispersion == 'gene-cell' else None
@@ -192,11 +228,13 @@ class XDecoder(nn.Module):
                 z:Tensor, # (..., n, n_latent) latent cell states
                 library:Tensor, # (..., n, 1) LOG library size l
                 batch_index:Tensor|None=None, # (n,) or (n, 1) integer batch; needed when n_cat > 1
+                cat_covs:Tensor|None=None, # (n, K) categorical covariate codes, if the decoder has them
+                cont_covs:Tensor|None=None, # (n, n_cont) continuous covariates, if the decoder has them
                ) -> dict: # px_scale ρ, px_rate μ, px_dropout π logits, px_r θ (or None): each (..., n, n_output)
         "ZINB parameters of each cell and gene"
         if library.shape[-1] != 1:
             raise ValueError(f"library has shape {tuple(library.shape)}; it must be the LOG library size with shape (n, 1)")
-        h = self.px_decoder(z, batch_index)
+        h = self.px_decoder(z, batch_index, cat_covs, cont_covs)
         px_scale = torch.softmax(self.px_scale_decoder(h), dim=-1)  # ρ = softmax(W_ρ h + b_ρ)
         px_rate = torch.exp(library) * px_scale  # μ = exp(l) ρ
         px_dropout = self.px_dropout_decoder(h)  # logit π

@@ -6,7 +6,7 @@ Docs: https://scvi-nb.github.io/scvi-nb/scanvi.html.md"""
 
 # %% ../nbs/09_scanvi.ipynb #7d6b4043
 from __future__ import annotations
-import dataclasses
+import copy, dataclasses
 from pathlib import Path
 import numpy as np
 import pandas as pd
@@ -18,6 +18,7 @@ import pyro.distributions as dist
 from pyro import poutine
 from pyro.infer import TraceEnum_ELBO
 from .counts import Registry, _categories, _obs_values
+from .loaders import covariates
 from .nn import Encoder, FCLayers
 from .model import ScviModule, _kl_scale
 from .train import train_module, default_max_epochs, default_kl_warmup, DEFAULT_LR
@@ -88,7 +89,7 @@ class ScanviModule(ScviModule):
         super().__init__(n_input, n_batch, n_latent=n_latent, n_hidden=n_hidden, n_layers=n_layers,
                          dropout_rate=dropout_rate, use_batch_norm=use_batch_norm, **scvi_kwargs)
         self.n_labels, self.classification_ratio = n_labels, float(classification_ratio)
-        net = dict(n_hidden=n_hidden, n_layers=n_layers, use_batch_norm=use_batch_norm)
+        net = dict(n_hidden=n_hidden, n_layers=n_layers, use_batch_norm=self.use_batch_norm_encoder)
         self.classifier = Classifier(n_latent, n_labels, dropout_rate=dropout_rate, **net)   # q(c | z)
         self.u_encoder = LabelGaussian(n_latent, n_labels, dropout_rate=dropout_rate, **net)  # q(u | z, c)
         self.z_decoder = LabelGaussian(n_latent, n_labels, dropout_rate=0.0, **net)           # p(z | u, c)
@@ -108,6 +109,7 @@ class ScanviModule(ScviModule):
               idx:torch.Tensor=None, # indices of these cells in the data set (defaults to 0..n-1)
               n_obs:int=None, # number of cells in the data set (defaults to n: no scaling)
               kl_weight:float=1.0, # warm-up weight on the label, u and library sites
+              cat_covs=None, cont_covs=None, size_factor=None, # covariates, as in `ScviModule.model`
              ):
         "p(y, z, u, c, l | s), c observed where it is known"
         n = x.shape[0]
@@ -121,16 +123,17 @@ class ScanviModule(ScviModule):
                     l = pyro.sample("l", dist.Normal(self.library_log_means[batch_index],
                                                      self.library_log_vars[batch_index].sqrt()).to_event(1))
             z = pyro.sample("z", dist.Normal(*self.z_decoder(u, c)).to_event(1))
-            if self.library == "observed": l = self._observed_library(x)
-            pyro.sample("y", self._likelihood(self.decoder(z, l, batch_index), batch_index), obs=x)
+            if self.library == "observed": l = self._observed_library(x, size_factor)
+            pyro.sample("y", self._likelihood(self.decoder(z, l, batch_index, cat_covs, cont_covs), batch_index), obs=x)
 
-    def guide(self, x, batch_index, c=None, idx=None, n_obs=None, kl_weight=1.0):
+    def guide(self, x, batch_index, c=None, idx=None, n_obs=None, kl_weight=1.0, cat_covs=None, cont_covs=None, size_factor=None):
         "q(z|y,s) q(c|z) q(u|z,c) [q(l|y,s)]: a known label is not guessed, and trains q(c|z) through the classification term"
         n = x.shape[0]
         idx = torch.arange(n, device=x.device) if idx is None else idx
         known, c_obs = self._known(c, n, x.device)
+        enc = self._enc(dict(cat_covs=cat_covs, cont_covs=cont_covs))
         with pyro.plate("cells", n_obs or n, subsample=idx):
-            z = pyro.sample("z", dist.Normal(*self.z_encoder(x, batch_index)).to_event(1))
+            z = pyro.sample("z", dist.Normal(*self.z_encoder(x, batch_index, **enc)).to_event(1))
             logits = self.classifier(z)
             with _kl_scale(kl_weight):
                 certain = torch.where(known[:, None], F.one_hot(c_obs, self.n_labels).to(logits).log(), logits)
@@ -138,7 +141,7 @@ class ScanviModule(ScviModule):
                     c_guess = pyro.sample("c_unobserved", dist.Categorical(logits=certain), infer={"enumerate": "parallel"})
                 pyro.sample("u", dist.Normal(*self.u_encoder(z, torch.where(known, c_obs, c_guess))).to_event(1))
                 if self.library == "latent":
-                    pyro.sample("l", dist.Normal(*self.l_encoder(x, batch_index)).to_event(1))
+                    pyro.sample("l", dist.Normal(*self.l_encoder(x, batch_index, **enc)).to_event(1))
             n_known = int(known.sum())
             if n_known:   # alpha * (n / n_known) * log q(c|z) per labelled cell: alpha times the batch's labelled mean
                 with poutine.mask(mask=known):
@@ -150,9 +153,9 @@ class ScanviModule(ScviModule):
         return _EnumELBO(max_plate_nesting=1)
 
     @torch.no_grad()
-    def classify(self, x, batch_index) -> torch.Tensor:
+    def classify(self, x, batch_index, **covs) -> torch.Tensor:
         "q(c|z) at the posterior mean of z: (n, K) probabilities"
-        return torch.softmax(self.classifier(self.z_encoder(x, batch_index)[0]), -1)
+        return torch.softmax(self.classifier(self.z_encoder(x, batch_index, **self._enc(covs))[0]), -1)
 
     @torch.no_grad()
     def refresh_norms(self, batches) -> None:
@@ -161,7 +164,7 @@ class ScanviModule(ScviModule):
         momenta = [bn.momentum for bn in norms]
         self.eval()
         for bn in norms: bn.reset_running_stats(); bn.momentum = None; bn.train()   # momentum None: the plain average
-        for b in batches: self.classifier(self.z_encoder(b["x"], b["batch"])[0])
+        for b in batches: self.classifier(self.z_encoder(b["x"], b["batch"], **self._enc(b))[0])
         for bn, mom in zip(norms, momenta): bn.momentum = mom
         self.eval()
 
@@ -169,7 +172,7 @@ class ScanviModule(ScviModule):
         "Not for scANVI: scVI's per-cell ELBO assumes p(z) = N(0, I)"
         raise NotImplementedError("per-cell ELBOs and marginal likelihoods are implemented for scVI (SCVI.get_elbo, "
                                   "SCVI.get_marginal_ll), not for scANVI, whose prior on z is a mixture over labels")
-    marginal_ll = log_importance_weights = elbo
+    marginal_ll = log_importance_weights = elbo_terms = elbo
 
 # %% ../nbs/09_scanvi.ipynb #1cbc1a48
 def check_labels(adata, # the AnnData whose labels scANVI would learn from
@@ -226,7 +229,8 @@ class SCANVI(SCVI):
     def _make_module(reg:Registry, hp:dict) -> ScanviModule:
         hp = {k: v for k, v in hp.items() if k != "unlabeled_category"}
         return ScanviModule(reg.n_genes, reg.n_batch, n_labels=reg.n_labels - 1, library_log_means=reg.library_log_means,
-                            library_log_vars=reg.library_log_vars, **hp)
+                            library_log_vars=reg.library_log_vars, n_cats_per_cov=reg.n_cats_per_cov,
+                            n_continuous_cov=reg.n_continuous_cov, **hp)
 
     def __repr__(self):
         r = self.registry
@@ -239,12 +243,16 @@ class SCANVI(SCVI):
                         unlabeled_category:str, # the value of the labels column that marks unlabelled cells
                         labels_key:str|None=None, # obs column with the labels; default: the SCVI model's labels_key
                         classification_ratio:float=50.0, # α: weight of the classification term (scvi-tools' default)
+                        adata=None, # the data scANVI learns from (scvi-tools' argument); default: the SCVI model's
                        ) -> SCANVI:
         "scANVI with the trained SCVI model's networks, its data and registry, and the labels of `labels_key`"
         if type(scvi_model) is not SCVI: raise ValueError(f"from_scvi_model takes a trained SCVI, got a {type(scvi_model).__name__}")
         labels_key = labels_key or scvi_model.registry.labels_key
         if labels_key is None: raise ValueError("no labels_key: the SCVI model was set up without one, so pass labels_key=...")
         if not scvi_model.is_trained: raise ValueError("the SCVI model has not been trained: train it first (scANVI starts from its networks)")
+        if adata is not None and adata is not scvi_model.adata:   # other cells, the same set-up (genes, batches, covariates)
+            scvi_model.registry.check(adata)
+            scvi_model = copy.copy(scvi_model); scvi_model.adata = adata
         if scvi_model.adata is None: raise ValueError("the SCVI model was loaded without data: load it with SCVI.load(path, adata=...)")
         obj = cls.__new__(cls)
         obj.adata, obj.registry = scvi_model.adata, _labelled_registry(scvi_model.registry, scvi_model.adata, labels_key, str(unlabeled_category))
@@ -292,7 +300,7 @@ class SCANVI(SCVI):
                 batch_size:int=1024,
                ) -> np.ndarray|pd.DataFrame:
         "Each cell's most probable known label (array of names), or with soft=True a DataFrame cells × known labels"
-        probs = torch.cat([self.module.classify(b["x"], b["batch"]).cpu()
+        probs = torch.cat([self.module.classify(b["x"], b["batch"], **covariates(b)).cpu()
                            for b in self._batches(adata, batch_size=batch_size)]).numpy()
         labels = self.registry.label_categories[:-1]
         if not soft: return np.asarray(labels)[probs.argmax(1)]

@@ -6,6 +6,7 @@ Docs: https://scvi-nb.github.io/scvi-nb/surgery.html.md"""
 
 # %% ../nbs/03a_surgery.ipynb #23765f3a
 from __future__ import annotations
+import dataclasses
 import numpy as np
 import torch
 from torch import nn
@@ -46,10 +47,12 @@ def extend_registry(reference:Registry, # the trained reference's registry
         raise ValueError(f"query batch {clash[0]!r}{f' (and {len(clash) - 1} more)' if len(clash) > 1 else ''} is also "
                          f"a reference batch; a mapped query gets new columns for new batches only — rename the query's "
                          f"batches (e.g. prefix them with 'query_') or leave those cells out")
-    return Registry(reference.layer, reference.batch_key, reference.labels_key, reference.gene_names,
-                    reference.batch_categories + q.batch_categories, reference.label_categories,
-                    np.concatenate([reference.library_log_means, q.library_log_means]),
-                    np.concatenate([reference.library_log_vars, q.library_log_vars]), adata.n_obs)
+    out = dataclasses.replace(reference, batch_categories=reference.batch_categories + q.batch_categories,
+                              library_log_means=np.concatenate([reference.library_log_means, q.library_log_means]),
+                              library_log_vars=np.concatenate([reference.library_log_vars, q.library_log_vars]),
+                              n_cells=adata.n_obs)
+    out.cat_cov_codes(adata); out.cont_cov_values(adata); out.size_factors(adata)   # the query's covariates: the reference's categories
+    return out
 
 # %% ../nbs/03a_surgery.ipynb #1e354e57
 def _grown_axis(old:torch.Tensor, new:torch.Tensor, name:str) -> int:

@@ -16,6 +16,7 @@ from pytorch_lightning.callbacks import Callback, ModelCheckpoint
 from pyro.infer import TraceMeanField_ELBO
 from .model import ScviModule
 from .data import ScviDataModule
+from .loaders import covariates
 
 # %% auto #0
 __all__ = ['DEFAULT_LR', 'kl_warmup', 'ScviTrainingPlan', 'History', 'EpochSeeder', 'NonFiniteGuard', 'BestAfterWarmup',
@@ -60,7 +61,8 @@ class ScviTrainingPlan(pl.LightningModule):
         "Pyro's negative ELBO for a minibatch, scaled to a plate of `n_obs` cells"
         data = (batch["x"], batch["batch"]) + ((batch.get("label"),) if self.with_labels else ())
         with pyro.validation_enabled(False):   # the counts were validated once, up front; a NaN loss still stops training
-            return self.elbo.differentiable_loss(self.module.model, self.module.guide, *data, batch["idx"], n_obs, kl_weight)
+            return self.elbo.differentiable_loss(self.module.model, self.module.guide, *data, batch["idx"], n_obs, kl_weight,
+                                                 **covariates(batch))
 
     def on_train_start(self):
         "Dropout on; BatchNorm layers a query freezes (`frozen_norms`, see `03a_surgery`) keep the reference's statistics"
