@@ -38,7 +38,7 @@ def throughput(n_cells: int, n_genes: int, batch_sizes, device: str, epochs: int
         t0 = time.perf_counter()
         model.train(max_epochs=1 + epochs, batch_size=bs, early_stopping=False, accelerator="gpu" if device == "cuda" else "cpu",
                     devices=1, enable_progress_bar=False)
-        times = model.history["time"].to_numpy()
+        times = model.history_df["time"].to_numpy()
         per_epoch = float(np.diff(times).mean()) if len(times) > 1 else float(times[0])
         n_train = len(model.train_indices)
         rows.append(dict(batch_size=bs, seconds_per_epoch=per_epoch, cells_per_second=n_train / per_epoch,
@@ -62,8 +62,8 @@ def pbmc_defaults(device: str) -> dict | None:
     model.module.cpu()
     torch.manual_seed(0)
     iw = iwae_summary(log_weights(model, adata, val_idx))
-    print(f"PBMC 3k defaults on {device}: {wall:.1f} s, {len(model.history)} epochs, held-out IWAE {iw['heldout_iwae']:.2f}")
-    return dict(wall_s=wall, epochs=len(model.history), **iw)
+    print(f"PBMC 3k defaults on {device}: {wall:.1f} s, {len(model.history_df)} epochs, held-out IWAE {iw['heldout_iwae']:.2f}")
+    return dict(wall_s=wall, epochs=len(model.history_df), **iw)
 
 
 def main(argv=None):

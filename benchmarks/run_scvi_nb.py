@@ -51,11 +51,11 @@ def main_defaults(args):
     scores = clustering_scores(np.asarray(model.get_latent()), adata.obs[LABELS_KEY].values, seed=TRAIN["seed"])
     out = dict(library="scvi_nb", version=scvi_nb.__version__, dataset=args.dataset, mode="defaults",
                n_cells=adata.n_obs, n_genes=adata.n_vars, batch_key=batch_key, split_is_ours=bool(split_ok),
-               train_seconds=train_s, epochs_run=len(model.history), **iw, **scores, peak_rss_mb=peak_rss_mb(),
+               train_seconds=train_s, epochs_run=len(model.history_df), **iw, **scores, peak_rss_mb=peak_rss_mb(),
                call="scvi_nb.SCVI(adata).train(enable_progress_bar=False)", env=env_info(),
-               timeline=model.history.reset_index().to_dict(orient="list"))
+               timeline=model.history_df.reset_index().to_dict(orient="list"))
     write_json(out, args.out or result_path(args.dataset, "scvi_nb", "defaults"))
-    print(f"scvi_nb {args.dataset} defaults: {train_s:.1f}s, {len(model.history)} epochs, held-out IWAE "
+    print(f"scvi_nb {args.dataset} defaults: {train_s:.1f}s, {len(model.history_df)} epochs, held-out IWAE "
           f"{iw['heldout_iwae']:.2f} ELBO {iw['heldout_elbo_mc']:.2f}, ARI {scores['ari']:.3f} NMI {scores['nmi']:.3f}")
 
 
@@ -88,7 +88,7 @@ def main(argv=None):
     split_ok = (np.array_equal(np.sort(model.train_indices), train_idx)
                 and np.array_equal(np.sort(model.validation_indices), val_idx))
 
-    h = model.history
+    h = model.history_df
     val_curve = h["elbo_validation"].astype(float).tolist()   # scvi_nb logs the ELBO itself (higher is better)
     times = clock.times
     epochs_run = len(h)

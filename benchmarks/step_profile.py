@@ -223,12 +223,12 @@ def nb_lightning(adata, epochs, variants=("fit", "fit -log", "fit -guard"), D=No
             if "compiled" in v: D._COMPILED = compiled
             if "-log" in v: T.ScviTrainingPlan.log = lambda self, *a, **k: None
             if "-guard" in v: T.NonFiniteGuard.on_after_backward = lambda self, *a, **k: None
-            m = SCVI(adata)
+            m = SCVI(adata, batch_key=None)
             m.train(max_epochs=epochs, early_stopping=False, enable_progress_bar=False, limit_val_batches=0, seed=0)
         finally:
             T.ScviTrainingPlan.log, T.NonFiniteGuard.on_after_backward = saved
             if D is not None: D._COMPILED = None
-        t = m.history["time"].to_numpy()
+        t = m.history_df["time"].to_numpy()
         per_epoch = np.diff(np.concatenate([[0.0], t]))[1:]   # drop the first epoch (start-up)
         steps = math.ceil(len(m.train_indices) / 128)
         res[v] = float(np.median(per_epoch)) / steps * 1e3

@@ -28,24 +28,130 @@ from .loaders import covariates
 __all__ = ['settings', 'ScviNbSettings', 'SCVI']
 
 # %% ../nbs/05_api.ipynb #08c670c5
-_FORMAT = 1   # version of the saved-model layout; `load` reads formats <= this one
+_FORMAT = 2   # version of the saved-model layout; `load` reads formats <= this one
+_MANIFEST = "manifest.json"   # written last: the sha256 of every other file of the model
 
+# %% ../nbs/05_api.ipynb #c45f7509
+import dataclasses, uuid
+import anndata as ad
+from .counts import _row_sums
+from .train import scvi_tools_history, TrainingInterrupted
 
 # %% ../nbs/05_api.ipynb #01092ddc
-def _read_config(path:Path) -> dict:
-    f = path / "config.json"
-    if not f.exists(): raise ValueError(f"{path} is not a saved scvi_nb model: {f.name} is missing")
-    try: cfg = json.loads(f.read_text())
-    except json.JSONDecodeError as e: raise ValueError(f"{f} is damaged ({e}); save the model again") from None
-    fmt = cfg.get("format", 1)
-    if fmt > _FORMAT:
-        raise ValueError(f"{path} was saved by scvi_nb {cfg.get('version')} in format {fmt}; this scvi_nb "
-                         f"{scvi_nb.__version__} reads formats up to {_FORMAT}: upgrade scvi_nb")
+def _json_default(o):
+    "numpy scalars and arrays (e.g. n_latent=np.int64(5)) as plain numbers and lists"
+    if isinstance(o, np.generic): return o.item()
+    if isinstance(o, np.ndarray): return o.tolist()
+    raise TypeError(f"a value of type {type(o).__name__} cannot be saved in config.json")
+
+def _saved_models(path:Path) -> dict|None:
+    "manifest name -> the files it covers, for every scvi_nb model saved in folder `path` (format 1: config.json's set)"
+    out = {}
+    for m in path.glob("*" + _MANIFEST):
+        try: out[m.name] = set(json.loads(m.read_text())["files"])
+        except Exception: out[m.name] = set()
+    if not out and (path / "config.json").is_file():   # a model saved before the manifest existed
+        out["config.json"] = {"model.pt", "history.csv", "query_masks.pt"} & {p.name for p in path.iterdir()}
+    return out
+
+def _check_replaceable(path:Path):
+    "OSError unless `overwrite=True` may replace `path`: nothing there, an empty folder, or only saved scvi_nb models"
+    if not path.exists(): return
+    if not path.is_dir():
+        raise FileExistsError(f"{path} is a file, not a saved model's folder; saving would replace it: choose another path")
+    covered = set().union(*[{m, *fs} for m, fs in _saved_models(path).items()])
+    other = sorted(p.name for p in path.iterdir() if p.name not in covered)
+    if other: raise FileExistsError(f"{path} holds {other[:5]}{' and more' if len(other) > 5 else ''}, which are not part "
+                                    "of a saved scvi_nb model; overwrite=True replaces only a saved model's folder: choose another path")
+
+def _swap(new:Path, path:Path):
+    "Put folder `new` at `path`; an old folder there is renamed aside first and removed only once `new` is in place"
+    if not path.exists(): os.rename(new, path); return
+    old = path.with_name(f".{path.name}.old-{uuid.uuid4().hex[:8]}")
+    os.rename(path, old)
+    try: os.rename(new, path)
+    except BaseException: os.rename(old, path); raise
+    shutil.rmtree(old, ignore_errors=True)
+
+def _write_model_folder(path:Path, # the model's folder
+                        files:dict, # file name -> function that writes that file to the path it is given
+                        overwrite:bool, # replace a model saved at `path`
+                        prefix:str="", # the file names' prefix: other prefixes' models in the folder are kept
+                       ):
+    "Write `files` and, last, the manifest of their sha256 into a new sibling folder, then swap it in for `path`"
+    if path.exists() and not overwrite: raise FileExistsError(f"{path} exists; pass overwrite=True to replace the model saved there")
+    _check_replaceable(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.new-", dir=path.parent))
+    try:
+        if path.is_dir():   # other prefixes' models saved in the same folder stay
+            for m, fs in _saved_models(path).items():
+                if m != prefix + _MANIFEST and not (m == "config.json" and not prefix):
+                    for n in {m, *fs} - set(files): shutil.copy2(path / n, tmp / n)
+        manifest = {}
+        for name, write in [*files.items(), (prefix + _MANIFEST, None)]:
+            try:
+                if write is None: (tmp / name).write_text(json.dumps(dict(format=_FORMAT, files=manifest), indent=1))
+                else: write(tmp / name); manifest[name] = file_sha256(tmp / name)
+            except Exception as e:
+                raise OSError(f"saving the model to {path} failed while writing {name} ({type(e).__name__}: {e}); "
+                              f"nothing was changed at {path}") from e
+        _swap(tmp, path)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+# %% ../nbs/05_api.ipynb #03b83924
+def _damaged(f:Path, why:str): return ValueError(f"{f} {why}; the saved model cannot be trusted: save it again")
+
+def _read_model_folder(path:Path, # the model's folder
+                       prefix:str="", # the file names' prefix
+                      ) -> tuple[dict, dict]:
+    "The config and {file name without prefix: path} of the model saved at `path`, every file checked against the manifest"
+    if not path.exists(): raise FileNotFoundError(f"{path} does not exist")
+    if not path.is_dir(): raise ValueError(f"{path} is a file, not the folder of a saved scvi_nb model")
+    man, conf = path / (prefix + _MANIFEST), path / (prefix + "config.json")
+    if not man.exists():
+        if not conf.exists(): raise ValueError(f"{path} is not a saved scvi_nb model: {man.name} and {conf.name} are missing")
+        return _read_format1(path, conf)
+    try:
+        manifest = json.loads(man.read_text())
+        listed = manifest["files"]
+        assert isinstance(listed, dict) and all(isinstance(v, str) for v in listed.values())
+    except Exception: raise _damaged(man, "is damaged") from None
+    fmt = manifest.get("format")
+    if isinstance(fmt, int) and fmt > _FORMAT:
+        raise ValueError(f"{path} was saved in format {fmt}; this scvi_nb {scvi_nb.__version__} reads formats up to "
+                         f"{_FORMAT}: upgrade scvi_nb")
+    for name, sha in listed.items():
+        f = path / name
+        if not f.is_file(): raise _damaged(f, f"is missing (the manifest lists {sorted(listed)})")
+        if file_sha256(f) != sha: raise _damaged(f, f"does not match its sha256 in {man.name}: the file is truncated or altered")
+    try: cfg = json.loads(conf.read_text()); files = set(cfg["files"])
+    except Exception: raise _damaged(conf, "is damaged or not listed in the manifest") from None
+    if files | {conf.name} != set(listed): raise _damaged(man, f"lists other files than {conf.name} does")
+    return cfg, {n[len(prefix):]: path / n for n in files}
+
+def _read_format1(path:Path, conf:Path) -> tuple[dict, dict]:
+    "A model saved before the manifest: only model.pt is checked (against config.json), with a warning that says so"
+    try: cfg = json.loads(conf.read_text()); assert isinstance(cfg, dict)
+    except Exception: raise _damaged(conf, "is damaged") from None
+    if not isinstance(cfg.get("format", 1), int) or cfg.get("format", 1) >= 2:
+        raise _damaged(path / _MANIFEST, "is missing: the save is incomplete or was altered")
     w = path / "model.pt"
-    if not w.exists(): raise ValueError(f"{path} has no model.pt: the save is incomplete")
+    if not w.exists(): raise _damaged(w, "is missing: the save is incomplete")
     if "weights_sha256" in cfg and file_sha256(w) != cfg["weights_sha256"]:
-        raise ValueError(f"{w} does not match the checksum in config.json: the file is truncated or altered")
-    return cfg
+        raise _damaged(w, "does not match the checksum in config.json: the file is truncated or altered")
+    warnings.warn(f"{path} was saved by scvi_nb {cfg.get('version')} without a manifest: only model.pt is checked; "
+                  "save the model again to have every file checked")
+    return cfg, {n: path / n for n in ("model.pt", "history.csv", "query_masks.pt") if (path / n).exists()}
+
+def _read_history(f:Path) -> pd.DataFrame:
+    "The per-epoch table saved in `f` (history.csv); ValueError naming the file if it is not one"
+    try: h = pd.read_csv(f, index_col="epoch")
+    except Exception as e: raise _damaged(f, f"is not a history table ({type(e).__name__})") from None
+    if h.empty or not all(np.issubdtype(t, np.number) for t in h.dtypes): raise _damaged(f, "is not a history table")
+    return h
 
 # %% ../nbs/05_api.ipynb #fbfaf3fa
 def _count_distribution(out:dict, # `ScviModule.generative` outputs: px_rate, px_r (θ), px_dropout
@@ -180,6 +286,44 @@ class ScviNbSettings:
 
 settings = ScviNbSettings()
 
+# %% ../nbs/05_api.ipynb #2d5753d1
+_NO_DATA = "this model was loaded without data: pass adata=... (or save it with save_anndata=True to load it with its data)"
+_PLAN_KEYS = ("lr", "weight_decay", "eps", "n_epochs_kl_warmup", "reduce_lr_on_plateau", "lr_factor", "lr_patience", "lr_min_factor")
+
+def _train_kwargs(lr, plan_kwargs:dict|None, early_stopping_monitor:str, trainer_kwargs:dict) -> dict:
+    "`train_module`'s arguments from `train`'s: scvi-tools' plan_kwargs merged with our own names; ValueError on unknown or conflicting ones"
+    if early_stopping_monitor != "elbo_validation":
+        raise ValueError(f"early_stopping_monitor={early_stopping_monitor!r}: early stopping watches 'elbo_validation' only "
+                         "(the validation ELBO, at full KL weight)")
+    if plan_kwargs is not None and not isinstance(plan_kwargs, dict):
+        raise ValueError(f"plan_kwargs must be a dict, got a {type(plan_kwargs).__name__}")
+    pk, kw = dict(plan_kwargs or {}), dict(trainer_kwargs, lr=lr)
+    unknown = sorted(set(pk) - set(_PLAN_KEYS))
+    if unknown: raise ValueError(f"plan_kwargs {unknown} not accepted; accepted keys: {list(_PLAN_KEYS)}")
+    for k in ("lr", "n_epochs_kl_warmup", "reduce_lr_on_plateau", "lr_patience"):   # train_module's own arguments
+        if k not in pk: continue
+        if kw.get(k) is not None and kw[k] != pk[k]:
+            raise ValueError(f"{k} is given twice, as {k}={kw[k]!r} and plan_kwargs['{k}']={pk[k]!r}: pass one of them")
+        kw[k] = pk.pop(k)
+    if kw["lr"] is None: kw["lr"] = DEFAULT_LR
+    if pk: kw["plan_kwargs"] = pk
+    return kw
+
+def _library_prior_fallback(reg:Registry, adata, hparams:dict, min_cells:int=3) -> Registry:
+    "With library='latent', batches of fewer than `min_cells` cells take the library prior of all cells (a warning says so)"
+    if hparams.get("library") != "latent": return reg
+    n = np.bincount(reg.batch_codes(adata), minlength=reg.n_batch)
+    small = np.flatnonzero(n < min_cells)
+    if not len(small): return reg
+    log_totals = np.log(_row_sums(get_counts(adata, reg.layer)))
+    mu, var = float(log_totals.mean()), float(log_totals.var())
+    means, vars_ = reg.library_log_means.copy(), reg.library_log_vars.copy()
+    means[small], vars_[small] = mu, var
+    warnings.warn(f"library='latent': {len(small)} of {reg.n_batch} batches have fewer than {min_cells} cells (e.g. "
+                  f"'{reg.batch_categories[small[0]]}' with {n[small[0]]}), too few to estimate their library-size prior; "
+                  f"they use the prior of all {adata.n_obs} cells instead (mean {mu:.2f}, variance {var:.2f} of log total counts)")
+    return dataclasses.replace(reg, library_log_means=means, library_log_vars=vars_)
+
 # %% ../nbs/05_api.ipynb #7e049ef8
 class SCVI:
     "scVI on an AnnData of raw counts: `setup_anndata`, `train`, then `get_latent_representation`, `get_normalized_expression`, ..."
@@ -259,29 +403,42 @@ class SCVI:
         return (f"SCVI({r.n_cells} cells x {r.n_genes} genes, {r.n_batch} batch(es), " +
                 ", ".join(f"{k}={v!r}" for k, v in self.hparams.items()) + f"), trained={self.is_trained}")
 
+    history = history_df = None   # set by `train` (and `load`): scvi-tools' dict of per-epoch DataFrames, and our one table
+
     def train(self,
               max_epochs:int|None=None, # default: `default_max_epochs(n_cells)` = min(round(3e6/n_cells), 100)
-              batch_size:int=128, # cells per minibatch
-              lr:float=DEFAULT_LR, # Adam learning rate (6e-3: the default recipe, see 04_train)
+              batch_size:int=128, # cells per minibatch (at least 2: BatchNorm)
+              lr:float|None=None, # Adam learning rate; None: plan_kwargs' lr, else 6e-3 (the default recipe, see 04_train)
               train_size:float=0.9, # fraction of cells used for training
-              early_stopping:bool=True, # stop when the validation ELBO stops improving at full KL weight; keep the best weights
+              early_stopping:bool=True, # ON by default, unlike scvi-tools: stop when the validation ELBO stops improving at full KL weight, keep the best weights
               accelerator:str="auto", # Lightning accelerator
               devices="auto", # Lightning devices
               seed:int=0, # seed for the split, the shuffling and the networks' noise
-              **trainer_kwargs, # more `train_module`/Trainer arguments (strategy, checkpoint_dir, n_epochs_kl_warmup, ...)
+              plan_kwargs:dict|None=None, # scvi-tools' spelling of the plan's options: lr, weight_decay, eps, n_epochs_kl_warmup, reduce_lr_on_plateau, lr_factor, lr_patience, lr_min_factor
+              early_stopping_monitor:str="elbo_validation", # scvi-tools' spelling; the validation ELBO is the only quantity watched
+              **trainer_kwargs, # more `train_module`/Trainer arguments (early_stopping_patience, n_epochs_kl_warmup, checkpoint_dir, strategy, ...)
              ) -> SCVI:
-        "Fit the model; returns self (the history is in `.history`)"
-        if self.adata is None: raise ValueError("this model was loaded without data: load it with SCVI.load(path, adata=...)")
+        "Fit the model; returns self. Early stopping is on by default (scvi-tools: off). Ctrl+C keeps the best or last complete epoch's weights and the history, and raises KeyboardInterrupt"
+        if self.adata is None: raise ValueError("this model was loaded without data: load it with SCVI.load(path, adata=...), "
+                                                "or save it with save_anndata=True to load it with its data")
+        kw = _train_kwargs(lr, plan_kwargs, early_stopping_monitor, trainer_kwargs)
         if not self.is_trained:   # initial weights from `seed` too, so that the whole run repeats
+            self.registry = _library_prior_fallback(self.registry, self.adata, self.hparams)
             with torch.random.fork_rng(devices=[]):
                 torch.manual_seed(seed)
                 self.module = self._make_module(self.registry, self.hparams)
-        plan, trainer, hist, dm = train_module(self.module, self.adata, self.registry, max_epochs=max_epochs,
-                                               batch_size=batch_size, lr=lr, train_size=train_size,
-                                               early_stopping=early_stopping, accelerator=accelerator, devices=devices,
-                                               seed=seed, **trainer_kwargs)
-        self.history, self.is_trained = hist, True
-        self.train_indices, self.validation_indices = dm.train_idx, dm.val_idx
+        return self._run(max_epochs=max_epochs, batch_size=batch_size, train_size=train_size, early_stopping=early_stopping,
+                         accelerator=accelerator, devices=devices, seed=seed, **kw)
+
+    def _run(self, **kw) -> SCVI:
+        "`train_module` on this model; its history and split kept, also when Ctrl+C interrupts it (re-raised after)"
+        try: run = train_module(self.module, self.adata, self.registry, **kw)
+        except TrainingInterrupted as e: run, stop = e.run, e
+        else: stop = None
+        self.history_df, self.history = run.history, scvi_tools_history(run.history)
+        self.is_trained = self.is_trained or len(run.history) > 0
+        self.train_indices, self.validation_indices = run.datamodule.train_idx, run.datamodule.val_idx
+        if stop is not None: raise stop
         return self
 
     def _device(self): return next(self.module.parameters()).device
@@ -289,9 +446,10 @@ class SCVI:
     def _batches(self, adata=None, indices=None, batch_size:int=1024):
         "Minibatches (dicts of tensors on the model's device) over `adata`'s cells in order"
         adata = self.adata if adata is None else adata
-        if adata is None: raise ValueError("this model was loaded without data: pass adata=...")
+        if adata is None: raise ValueError(_NO_DATA)
         if adata is not self.adata: self.registry.check(adata)
-        data = CountTensors.from_anndata(adata, self.registry, device=self._device())
+        no_labels = dataclasses.replace(self.registry, labels_key=None)   # inference reads no labels: an unseen or missing one is fine
+        data = CountTensors.from_anndata(adata, no_labels, device=self._device())
         idx = np.arange(adata.n_obs) if indices is None else np.asarray(indices)
         self.module.eval()
         return IndexLoader(data, idx, batch_size=batch_size, shuffle=False)
@@ -436,7 +594,7 @@ class SCVI:
                                  else "gene_list is empty; pass None for all genes")
             pos = {g: k for k, g in enumerate(genes)}; cols = [pos[g] for g in gene_list]
         data = self.adata if adata is None else adata
-        if data is None: raise ValueError("this model was loaded without data: pass adata=...")
+        if data is None: raise ValueError(_NO_DATA)
         rows = _cell_rows(indices, data.n_obs)
         res = np.zeros((len(rows), len(genes) if gene_list is None else len(cols), n_samples), np.int32)
         with torch.random.fork_rng(devices=[], enabled=seed is not None):
@@ -512,7 +670,7 @@ class SCVI:
         if n_cells < 1 or n_samples < 1: raise ValueError(f"n_cells and n_samples must be at least 1, got {n_cells} and {n_samples}")
         if not self.is_trained: warnings.warn("the model has not been trained: its posterior is the initial networks'")
         adata = self.adata if adata is None else adata
-        if adata is None: raise ValueError("this model was loaded without data: pass adata=...")
+        if adata is None: raise ValueError(_NO_DATA)
         kw = dict(mode=mode, delta=delta, batch_correction=batch_correction, n_samples=n_samples, n_cells=n_cells,
                   fdr_target=fdr_target, seed=seed, pseudocount=pseudocount, eps=eps, batch_size=batch_size)
         if idx1 is not None:
@@ -562,47 +720,56 @@ class SCVI:
         df["comparison"], df["group1"], df["group2"] = f"{name1} vs {name2}", name1, name2
         return df
 
-    def save(self, path, overwrite:bool=False):
-        "Write the model to the folder `path`, atomically"
-        path = Path(path)
-        if path.exists() and not overwrite: raise FileExistsError(f"{path} exists; pass overwrite=True to replace it")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
-        try:
-            torch.save({k: v.cpu() for k, v in self.module.state_dict().items()}, tmp / "model.pt")
-            cfg = dict(format=_FORMAT, version=scvi_nb.__version__, model=type(self).__name__, hparams=self.hparams,
-                       registry=self.registry.to_dict(), is_trained=self.is_trained,
-                       weights_sha256=file_sha256(tmp / "model.pt"))
-            if self.is_query: torch.save(self.module.grad_masks, tmp / "query_masks.pt")   # the freezing, kept
-            (tmp / "config.json").write_text(json.dumps(cfg, indent=1))
-            if self.history is not None: self.history.to_csv(tmp / "history.csv")
-            if path.exists(): shutil.rmtree(path)
-            os.replace(tmp, path)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
+    def save(self,
+             dir_path, # the folder to write (made if needed)
+             overwrite:bool=False, # replace the model saved there (only a folder of saved scvi_nb models)
+             save_anndata:bool=False, # also write the AnnData, so that `load(dir_path)` needs none
+             prefix:str|None=None, # prefix of the file names (several models in one folder)
+            ):
+        "Write the model to the folder `dir_path`: checksummed files, the manifest last; an old model is replaced only once the new one is complete"
+        p = prefix or ""
+        files = {"model.pt": lambda f: torch.save({k: v.cpu() for k, v in self.module.state_dict().items()}, f)}
+        if self.is_query: files["query_masks.pt"] = lambda f: torch.save(self.module.grad_masks, f)   # the freezing, kept
+        if self.history_df is not None and len(self.history_df): files["history.csv"] = lambda f: self.history_df.to_csv(f)
+        if save_anndata:
+            if self.adata is None: raise ValueError("save_anndata=True, but this model was loaded without data: load it with adata=... first")
+            files["adata.h5ad"] = lambda f: self.adata.write_h5ad(f)
+        cfg = dict(format=_FORMAT, version=scvi_nb.__version__, model=type(self).__name__, hparams=self.hparams,
+                   registry=self.registry.to_dict(), is_trained=self.is_trained, files=[p + n for n in files])
+        text = json.dumps(cfg, indent=1, default=_json_default)   # before any file is written
+        _write_model_folder(Path(dir_path), {p + "config.json": lambda f: f.write_text(text)} | {p + n: w for n, w in files.items()},
+                            overwrite, p)
 
     @classmethod
-    def load(cls, path, adata=None, map_location="cpu") -> SCVI:
-        "Load a model saved with `save`; `adata` (optional) must have the same genes and batches"
-        path = Path(path)
-        cfg = _read_config(path)
-        saved = cfg.get("model") or ("SCANVI" if "unlabeled_category" in cfg["hparams"] else "SCVI")
+    def load(cls,
+             dir_path, # the folder `save` wrote
+             adata=None, # the data to attach (same genes and batches); None: the AnnData saved with save_anndata=True, if any
+             map_location="cpu", # where the weights go
+             prefix:str|None=None, # prefix of the file names, as given to `save`
+            ) -> SCVI:
+        "Load a model saved with `save`, every file checked first; without `adata` and without a saved AnnData it loads without data"
+        path = Path(dir_path)
+        cfg, files = _read_model_folder(path, prefix or "")
+        conf = path / f"{prefix or ''}config.json"
+        try: saved, reg, hparams = cfg.get("model") or ("SCANVI" if "unlabeled_category" in cfg["hparams"] else "SCVI"), Registry.from_dict(cfg["registry"]), dict(cfg["hparams"])
+        except Exception as e: raise _damaged(conf, f"is damaged ({type(e).__name__}: {e})") from None
         if saved != cls.__name__:
             raise ValueError(f"{path} holds a saved {saved}, not a {cls.__name__}: load it with {saved}.load")
-        reg = Registry.from_dict(cfg["registry"])
+        if adata is None and "adata.h5ad" in files: adata = ad.read_h5ad(files["adata.h5ad"])
         if adata is not None: reg.check(adata)
         obj = cls.__new__(cls)
-        obj.adata, obj.registry, obj.hparams = adata, reg, cfg["hparams"]
+        obj.adata, obj.registry, obj.hparams = adata, reg, hparams
         obj.module = cls._make_module(reg, obj.hparams)
-        obj.module.load_state_dict(torch.load(path / "model.pt", map_location=map_location, weights_only=True))
-        masks = path / "query_masks.pt"
-        if masks.exists(): freeze_reference(obj.module, torch.load(masks, map_location="cpu", weights_only=True))
+        try:
+            obj.module.load_state_dict(torch.load(files["model.pt"], map_location=map_location, weights_only=True))
+            if "query_masks.pt" in files: freeze_reference(obj.module, torch.load(files["query_masks.pt"], map_location="cpu", weights_only=True))
+        except Exception as e: raise _damaged(files["model.pt"], f"does not fit {conf.name} ({type(e).__name__})") from None
         obj.module.eval()
         obj.is_trained, obj.train_indices, obj.validation_indices = cfg.get("is_trained", True), None, None
-        hist = path / "history.csv"
-        obj.history = pd.read_csv(hist, index_col="epoch") if hist.exists() else None
+        obj.history_df = _read_history(files["history.csv"]) if "history.csv" in files else None
+        obj.history = scvi_tools_history(obj.history_df)
         return obj
+
 
 # %% ../nbs/05_api.ipynb #8f477220
 import copy, dataclasses

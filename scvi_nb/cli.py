@@ -108,7 +108,7 @@ def png_base64(fig) -> str:
     buf = io.BytesIO(); fig.savefig(buf, format="png", dpi=80)
     return base64.b64encode(buf.getvalue()).decode("ascii")
 
-def loss_figure(history:pd.DataFrame): # `SCVI.history`
+def loss_figure(history:pd.DataFrame): # `SCVI.history_df`
     "Training loss and validation -ELBO per cell by epoch, and the KL weight"
     fig = _figure(8, 3); ax1, ax2 = fig.subplots(1, 2)
     ep = history.index.to_numpy()
@@ -229,17 +229,35 @@ def report_html(title:str, # page title
 
 # %% ../nbs/07_cli.ipynb #8c02b130
 def _check_model_dir(d:Path, flag:str="--model-dir"):
-    "A model folder that saving may replace: new, empty or an earlier saved model"
+    "A model folder that saving may replace: new, empty or holding only saved scvi_nb models (what `SCVI.save` accepts)"
+    from scvi_nb.api import _check_replaceable
     if d.exists() and not d.is_dir(): raise FileExistsError(f"{flag} {d} is a file; it must be a folder")
-    if d.is_dir() and any(d.iterdir()) and not (d / "config.json").exists():
+    try: _check_replaceable(d)
+    except FileExistsError:
         raise FileExistsError(f"{flag} {d} is a folder that holds something other than a saved model; "
-                              "saving would replace it: choose a new folder")
+                              "saving would replace it: choose a new folder") from None
+
+def _existing_folder(p:Path, flag:str) -> Path:
+    "The nearest existing folder above `p`; NotADirectoryError if a file stands in the way"
+    for a in p.parents:
+        if a.exists():
+            if not a.is_dir(): raise NotADirectoryError(f"{flag} {p}: {a} is a file, so no folder can be made there; "
+                                                        "choose a path whose folders are folders")
+            return a
+
+def _not_the_input(src, outputs:dict):
+    "ValueError if an output path names the input file itself: writing it would replace the input"
+    s = Path(src).expanduser().resolve()
+    for flag, p in outputs.items():
+        if p is not None and Path(p).expanduser().resolve() == s:
+            raise ValueError(f"{flag} {p} is the input file: writing it would replace the input; choose another name")
 
 def _output_paths(out, model_dir=None, report=None):
     "The three output paths, checked (and their folders made) before any training"
     out = Path(out).expanduser().absolute()
     model_dir = Path(model_dir).expanduser().absolute() if model_dir else out.with_name(out.stem + "_model")
     report = Path(report).expanduser().absolute() if report else out.with_name(out.stem + "_report.html")
+    for p, flag in ((out, "--out"), (report, "--report"), (model_dir, "--model-dir")): _existing_folder(p, flag)
     if out.is_dir(): raise IsADirectoryError(f"--out {out} is a directory; give a file name, e.g. {out / 'result.h5ad'}")
     _check_model_dir(model_dir)
     if report.is_dir(): raise IsADirectoryError(f"--report {report} is a directory; give a file name")
@@ -347,10 +365,10 @@ def fit_anndata(adata, # AnnData with raw counts (in X or `layer`)
                unlabeled_category=unlabeled_category, categorical_covariate_keys=categorical_covariate_keys,
                continuous_covariate_keys=continuous_covariate_keys)
     _write_outputs(adata, model, run, out, model_dir)
-    res = dict(out=out, model_dir=model_dir, report=report, history=model.history, train_seconds=train_s, n_epochs=len(model.history))
+    res = dict(out=out, model_dir=model_dir, report=report, history=model.history_df, train_seconds=train_s, n_epochs=len(model.history_df))
     if scanvi is not None:
         scanvi.save(_scanvi_dir(model_dir), overwrite=True)
-        res.update(scanvi_dir=_scanvi_dir(model_dir), scanvi_seconds=scanvi_s, scanvi_epochs=len(scanvi.history))
+        res.update(scanvi_dir=_scanvi_dir(model_dir), scanvi_seconds=scanvi_s, scanvi_epochs=len(scanvi.history_df))
     res.update(_write_report(model, adata, z, run, res, seed, scanvi))
     return res
 
@@ -358,7 +376,7 @@ def fit_anndata(adata, # AnnData with raw counts (in X or `layer`)
 def _report_figures(model, adata, z, labels, batches, notes:list, seed:int=0) -> dict:
     "Training curves and, for 10 cells or more, a UMAP coloured by batch and labels (or total counts); what was skipped goes to `notes`"
     reg = model.registry
-    figures = {"Training": png_base64(loss_figure(model.history))}
+    figures = {"Training": png_base64(loss_figure(model.history_df))}
     colours = {}
     if batches is not None: colours[f"batch ({reg.batch_key})"] = batches.astype(str)
     if labels is not None: colours[f"labels ({reg.labels_key})"] = labels.astype(str)
@@ -424,7 +442,7 @@ def _report_labels(adata, scanvi, seconds:float, epochs:int) -> dict:
 # %% ../nbs/07_cli.ipynb #e1107a47
 def _write_report(model, adata, z, run:dict, res:dict, seed:int=0, scanvi=None) -> dict:
     "Scores, figures and the HTML file of a finished run"
-    reg, hist, notes = model.registry, model.history, []
+    reg, hist, notes = model.registry, model.history_df, []
     labels = adata.obs[reg.labels_key].to_numpy() if reg.labels_key else None
     batches = adata.obs[reg.batch_key].to_numpy() if reg.batch_key else None
     scores = latent_scores(z, labels, batches, seed=seed)
@@ -532,7 +550,9 @@ def _print_result(res:dict):
 
 # %% ../nbs/07_cli.ipynb #bb3b2786
 def _fit(args) -> int:
-    with _input_stage(): adata = read_h5ad(args.input)
+    with _input_stage():
+        _not_the_input(args.input, {"--out": args.out, "--report": args.report, "--model-dir": args.model_dir})
+        adata = read_h5ad(args.input)
     res = fit_anndata(adata, args.out, model_dir=args.model_dir, report=args.report, layer=args.layer, batch_key=args.batch_key,
                       labels_key=args.labels_key, epochs=args.epochs, n_latent=args.n_latent, accelerator=args.accelerator,
                       seed=args.seed, normalized_layer=args.normalized_layer, progress=not args.quiet, unlabeled_category=args.unlabeled_category,

@@ -27,6 +27,12 @@ from .api import SCVI
 # %% auto #0
 __all__ = ['LabelGaussian', 'Classifier', 'ScanviModule', 'check_labels', 'default_scanvi_epochs', 'SCANVI']
 
+# %% ../nbs/09_scanvi.ipynb #a539dd30
+import numbers
+from pytorch_lightning.callbacks import Callback
+from .train import KeepTraces, _whole
+from .api import _train_kwargs
+
 # %% ../nbs/09_scanvi.ipynb #8b68177a
 def _with_label(v:torch.Tensor, # (..., n, d) vectors
                 c:torch.Tensor, # (..., n) label codes, broadcastable with v's leading dims
@@ -64,7 +70,7 @@ class Classifier(nn.Module):
         return self.logits(self.hidden(z))
 
 # %% ../nbs/09_scanvi.ipynb #e89e51c8
-class _EnumELBO(TraceEnum_ELBO):
+class _EnumELBO(KeepTraces, TraceEnum_ELBO):
     "`TraceEnum_ELBO` whose `differentiable_loss` also evaluates under `torch.no_grad()` (validation)"
     def differentiable_loss(self, model, guide, *args, **kwargs):
         if torch.is_grad_enabled(): return super().differentiable_loss(model, guide, *args, **kwargs)
@@ -175,9 +181,28 @@ class ScanviModule(ScviModule):
     marginal_ll = log_importance_weights = elbo_terms = elbo
 
 # %% ../nbs/09_scanvi.ipynb #1cbc1a48
+_UNLABELLED_WORDS = {"unknown", "unlabeled", "unlabelled", "unassigned", "unannotated", "none", "nan", "na", "n/a", "",
+                     "?", "-1", "-1.0"}   # values that usually mark cells without a label
+
+def _is_number(v) -> bool: return isinstance(v, numbers.Number) and not isinstance(v, (bool, np.bool_))
+
+def _unlabeled_name(adata, labels_key:str, unlabeled) -> str|None:
+    "The category (as the registry names it) whose value equals `unlabeled`, compared as values: -1 matches -1.0; None if absent"
+    col = adata.obs[labels_key]
+    raw = col.cat.categories if isinstance(col.dtype, pd.CategoricalDtype) else pd.unique(col.to_numpy(dtype=object))
+    def same(v):
+        if str(v) == str(unlabeled): return True
+        if not _is_number(v) or isinstance(unlabeled, (bool, np.bool_)): return False
+        try: return float(v) == float(unlabeled)
+        except (TypeError, ValueError): return False
+    names = sorted({str(v) for v in raw if same(v)})
+    if len(names) > 1: raise ValueError(f"unlabeled_category={unlabeled!r} equals several values of adata.obs['{labels_key}'] "
+                                        f"({names}); make the column one type first")
+    return names[0] if names else None
+
 def check_labels(adata, # the AnnData whose labels scANVI would learn from
                  labels_key:str, # obs column with the labels
-                 unlabeled:str, # the value that marks unlabelled cells
+                 unlabeled, # the value that marks unlabelled cells (compared as a value: -1 matches -1.0)
                 ) -> list: # the known labels, in their category order
     "The known labels of `adata.obs[labels_key]`, or a ValueError naming what scANVI cannot use"
     if labels_key not in adata.obs.columns:
@@ -187,19 +212,26 @@ def check_labels(adata, # the AnnData whose labels scANVI would learn from
         raise ValueError(f"adata.obs['{labels_key}'] has {n_na} missing values; mark unlabelled cells with the "
                          f"unlabeled_category instead: adata.obs['{labels_key}'] = "
                          f"adata.obs['{labels_key}'].astype(object).fillna({unlabeled!r})")
-    cats = _categories(adata, labels_key)
-    if unlabeled not in cats:
-        near = [c for c in cats if c.strip().lower() == unlabeled.strip().lower()]
+    cats, name = _categories(adata, labels_key), _unlabeled_name(adata, labels_key, unlabeled)
+    if name is None:   # absent: fine only if every cell carries a real label
+        near = [c for c in cats if c.strip().lower() == str(unlabeled).strip().lower()]
         if near: raise ValueError(f"unlabeled_category={unlabeled!r} is not a value of adata.obs['{labels_key}'], but "
                                   f"{near[0]!r} is: pass unlabeled_category={near[0]!r} if those cells are the unlabelled ones")
-    known = [c for c in cats if c != unlabeled]
+        marks = [c for c in cats if c.strip().lower() in _UNLABELLED_WORDS]
+        if marks:
+            n = int((adata.obs[labels_key].astype(str) == marks[0]).sum())
+            raise ValueError(f"unlabeled_category={unlabeled!r} is not a value of adata.obs['{labels_key}'], whose value "
+                             f"{marks[0]!r} ({n} cells) marks unlabelled cells, it seems: pass unlabeled_category={marks[0]!r}; "
+                             f"if every cell is labelled and {marks[0]!r} is a cell type, rename it")
+    known = [c for c in cats if c != name]
     if len(known) < 2:
         raise ValueError(f"adata.obs['{labels_key}'] has {len(known)} known label(s) {known}; scANVI needs at least 2")
     return known
 
-def _labelled_registry(reg:Registry, adata, labels_key:str, unlabeled:str) -> Registry:
-    "`reg` with the labels of `adata.obs[labels_key]`: the known ones first, `unlabeled` last (code K)"
-    return dataclasses.replace(reg, labels_key=labels_key, label_categories=check_labels(adata, labels_key, unlabeled) + [unlabeled])
+def _labelled_registry(reg:Registry, adata, labels_key:str, unlabeled) -> Registry:
+    "`reg` with the labels of `adata.obs[labels_key]`: the known ones first, the unlabelled category last (code K)"
+    known = check_labels(adata, labels_key, unlabeled)
+    return dataclasses.replace(reg, labels_key=labels_key, label_categories=known + [_unlabeled_name(adata, labels_key, unlabeled) or str(unlabeled)])
 
 def _check_query_labels(reg:Registry, adata) -> None:
     "ValueError if the query's labels column holds a label the reference never saw"
@@ -215,6 +247,20 @@ def _check_query_labels(reg:Registry, adata) -> None:
 def default_scanvi_epochs(n_cells:int) -> int:
     "Epochs of scANVI after a trained scVI: min(10, max(2, round(default_max_epochs(n) / 3))), scvi-tools' rule"
     return min(10, max(2, round(default_max_epochs(n_cells) / 3)))
+
+# %% ../nbs/09_scanvi.ipynb #9767b065
+class _LabelSubsample(Callback):
+    "Each epoch, the training loader visits every unlabelled training cell and `n` labelled ones per label (all if fewer)"
+    def __init__(self, codes:np.ndarray, n_known:int, n:int, seed:int): self.codes, self.K, self.n, self.seed = codes, n_known, n, seed
+    def _draw(self, train_idx:np.ndarray, epoch:int) -> torch.Tensor:
+        rng, c = np.random.default_rng((self.seed, epoch)), self.codes[train_idx]
+        parts = [train_idx[c == self.K]] + [rng.permutation(train_idx[c == k])[:self.n] for k in range(self.K)]
+        return torch.as_tensor(np.sort(np.concatenate(parts)))
+    def on_fit_start(self, trainer, plan):   # before Lightning counts the loader's batches: every epoch has as many cells
+        dm = trainer.datamodule; loader = dm.train_dataloader()
+        loader.indices = self._draw(dm.train_idx, 0)
+    def on_train_epoch_start(self, trainer, plan):
+        dm = trainer.datamodule; dm.train_dataloader().indices = self._draw(dm.train_idx, trainer.current_epoch)
 
 # %% ../nbs/09_scanvi.ipynb #9e118c76
 _SCANVI_PARTS = ("classifier", "u_encoder", "z_decoder")   # the networks scVI does not have
@@ -255,8 +301,8 @@ class SCANVI(SCVI):
             scvi_model = copy.copy(scvi_model); scvi_model.adata = adata
         if scvi_model.adata is None: raise ValueError("the SCVI model was loaded without data: load it with SCVI.load(path, adata=...)")
         obj = cls.__new__(cls)
-        obj.adata, obj.registry = scvi_model.adata, _labelled_registry(scvi_model.registry, scvi_model.adata, labels_key, str(unlabeled_category))
-        obj.hparams = dict(scvi_model.hparams, classification_ratio=float(classification_ratio), unlabeled_category=str(unlabeled_category))
+        obj.adata, obj.registry = scvi_model.adata, _labelled_registry(scvi_model.registry, scvi_model.adata, labels_key, unlabeled_category)
+        obj.hparams = dict(scvi_model.hparams, classification_ratio=float(classification_ratio), unlabeled_category=obj.registry.label_categories[-1])
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(0)                                   # the new networks' start does not depend on the caller
             obj.module = cls._make_module(obj.registry, obj.hparams)
@@ -269,28 +315,33 @@ class SCANVI(SCVI):
     def train(self,
               max_epochs:int|None=None, # default: `default_scanvi_epochs(n)`; for a query `default_max_epochs(n)`
               batch_size:int=128, # cells per minibatch
-              lr:float=DEFAULT_LR, # Adam's learning rate
+              lr:float|None=None, # Adam's learning rate (None: plan_kwargs' lr, else `DEFAULT_LR`)
               train_size:float=0.9, # fraction of cells used for training
-              early_stopping:bool=True, # keep the weights of the best validation objective once fully warmed up
+              early_stopping:bool=True, # ON by default, unlike scvi-tools: keep the weights of the best validation objective once fully warmed up
               accelerator:str="auto", # Lightning accelerator
               devices="auto", # Lightning devices
               seed:int=0, # seed for the split, the shuffling and the networks' noise
+              n_samples_per_label:int|None=None, # labelled training cells per label drawn anew each epoch (None: all of them), as scvi-tools
+              plan_kwargs:dict|None=None, # scvi-tools' spelling of the plan's options (see `SCVI.train`)
+              early_stopping_monitor:str="elbo_validation", # scvi-tools' spelling; the only quantity watched
               **trainer_kwargs, # more `train_module`/Trainer arguments (n_epochs_kl_warmup, ...)
              ) -> SCANVI:
         "Fit scANVI: a short fine-tuning after `from_scvi_model`, the new columns' fit for a query; returns self"
-        if self.adata is None: raise ValueError("this model was loaded without data: load it with SCANVI.load(path, adata=...)")
+        if self.adata is None: raise ValueError("this model was loaded without data: load it with SCANVI.load(path, adata=...), "
+                                                "or save it with save_anndata=True to load it with its data")
         n, query = self.adata.n_obs, self.is_query
         if max_epochs is None: max_epochs = default_max_epochs(n) if query else default_scanvi_epochs(n)
-        if not query: trainer_kwargs.setdefault("n_epochs_kl_warmup", 0)   # the networks of z are trained: no warm-up
+        kw = _train_kwargs(lr, plan_kwargs, early_stopping_monitor, trainer_kwargs)
+        if not query: kw.setdefault("n_epochs_kl_warmup", 0)   # the networks of z are trained: no warm-up
+        if n_samples_per_label is not None:
+            codes = self.registry.label_codes(self.adata)
+            kw["callbacks"] = [*kw.get("callbacks", []), _LabelSubsample(codes, self.registry.n_labels - 1,
+                                                                         _whole("n_samples_per_label", n_samples_per_label, 1), seed)]
         self.module.train()   # from eval mode (after get_latent, predict, load), as the training plan would set it
-        plan, trainer, hist, dm = train_module(self.module, self.adata, self.registry, max_epochs=max_epochs,
-                                               batch_size=batch_size, lr=lr, train_size=train_size,
-                                               early_stopping=early_stopping, accelerator=accelerator, devices=devices,
-                                               seed=seed, **trainer_kwargs)
-        self.history = hist
-        self.is_trained, self.train_indices, self.validation_indices = True, dm.train_idx, dm.val_idx
+        self._run(max_epochs=max_epochs, batch_size=batch_size, train_size=train_size, early_stopping=early_stopping,
+                  accelerator=accelerator, devices=devices, seed=seed, **kw)   # Ctrl+C: history kept, KeyboardInterrupt raised
         if not query:   # a query's BatchNorm layers are the reference's, and stay as they are
-            self.module.refresh_norms(self._batches(indices=np.random.default_rng(seed).permutation(dm.train_idx)))
+            self.module.refresh_norms(self._batches(indices=np.random.default_rng(seed).permutation(self.train_indices)))
         return self
 
     @torch.no_grad()

@@ -6,26 +6,62 @@ Docs: https://scvi-nb.github.io/scvi-nb/train.html.md"""
 
 # %% ../nbs/04_train.ipynb #cf90ab0f
 from __future__ import annotations
-import contextlib, logging, math, time, warnings
+import contextlib, logging, math, operator, signal, threading, time, warnings
 from typing import NamedTuple
+import numpy as np
 import pandas as pd
 import torch
 import pyro
 import pytorch_lightning as pl
 from pytorch_lightning.callbacks import Callback, ModelCheckpoint
 from pyro.infer import TraceMeanField_ELBO
+from torch.distributions import kl_divergence
 from .model import ScviModule
 from .data import ScviDataModule
 from .loaders import covariates
 
 # %% auto #0
-__all__ = ['DEFAULT_LR', 'kl_warmup', 'ScviTrainingPlan', 'History', 'EpochSeeder', 'NonFiniteGuard', 'BestAfterWarmup',
-           'default_max_epochs', 'default_kl_warmup', 'TrainingRun', 'train_module']
+__all__ = ['DEFAULT_LR', 'kl_warmup', 'KeepTraces', 'MeanFieldELBO', 'loss_parts', 'ScviTrainingPlan', 'History',
+           'scvi_tools_history', 'EpochSeeder', 'NonFiniteGuard', 'BestAfterWarmup', 'default_max_epochs',
+           'default_kl_warmup', 'TrainingInterrupted', 'TrainingRun', 'train_module']
 
 # %% ../nbs/04_train.ipynb #a58fe592
 def kl_warmup(epoch:int, n_epochs_kl_warmup:int|None) -> float:
     "Linear KL warm-up: 0 at epoch 0, 1 from `n_epochs_kl_warmup` on (1 throughout if None or 0)"
     return 1.0 if not n_epochs_kl_warmup else min(1.0, epoch / n_epochs_kl_warmup)
+
+# %% ../nbs/04_train.ipynb #131191a0
+class KeepTraces:
+    "Mixin for a Pyro ELBO: keeps the last step's (model trace, guide trace), so that `loss_parts` can split the loss"
+    last_traces = None
+    def _get_traces(self, model, guide, args, kwargs):
+        for traces in super()._get_traces(model, guide, args, kwargs):
+            self.last_traces = traces
+            yield traces
+
+class MeanFieldELBO(KeepTraces, TraceMeanField_ELBO):
+    "`TraceMeanField_ELBO` (analytic KL) that keeps its last traces"
+
+def loss_parts(elbo, # the ELBO that just computed `loss` (a `KeepTraces`)
+               loss:torch.Tensor, # its value: the negative ELBO of the minibatch, scaled to `n_obs` cells
+               n_obs:int, # the plate size the loss was scaled to
+              ) -> tuple[torch.Tensor, torch.Tensor]:
+    "Per-cell reconstruction loss -log p(y|z,l,s) and local KL of the last step, without the warm-up weight"
+    traces, nan = getattr(elbo, "last_traces", None), torch.tensor(math.nan)
+    if traces is None: return nan, nan
+    elbo.last_traces = None                                     # keep no tensors alive past the step
+    model_tr, guide_tr = traces
+    y = model_tr.nodes["y"]
+    log_lik = y.get("unscaled_log_prob")
+    log_lik = (y["fn"].log_prob(y["value"]) if log_lik is None else log_lik).detach()
+    recon, kl = -log_lik.mean(), 0.0
+    for name, q in guide_tr.nodes.items():
+        if q["type"] != "sample" or name not in model_tr.nodes or model_tr.nodes[name]["is_observed"]: continue
+        p = model_tr.nodes[name]["fn"]
+        if p.batch_shape != q["fn"].batch_shape or p.batch_shape != log_lik.shape: kl = None; break   # enumerated
+        kl = kl + kl_divergence(q["fn"], p).detach().mean()
+    if kl is None: kl = loss.detach() / n_obs - recon           # the rest of the loss (scANVI)
+    return recon, torch.as_tensor(kl)
 
 # %% ../nbs/04_train.ipynb #520c8a18
 class ScviTrainingPlan(pl.LightningModule):
@@ -49,7 +85,7 @@ class ScviTrainingPlan(pl.LightningModule):
         self.lr, self.weight_decay, self.eps = lr, weight_decay, eps
         self.n_epochs_kl_warmup, self.max_epochs, self.lr_min_factor = n_epochs_kl_warmup, max_epochs, lr_min_factor
         self.reduce_lr_on_plateau, self.lr_factor, self.lr_patience = reduce_lr_on_plateau, lr_factor, lr_patience
-        self.elbo = module.make_elbo() if hasattr(module, "make_elbo") else TraceMeanField_ELBO()   # scANVI: enumeration
+        self.elbo = module.make_elbo() if hasattr(module, "make_elbo") else MeanFieldELBO()   # scANVI: enumeration
         self.with_labels = hasattr(module, "n_labels")   # a module with labels takes each cell's label code after the batch
 
     @property
@@ -61,8 +97,10 @@ class ScviTrainingPlan(pl.LightningModule):
         "Pyro's negative ELBO for a minibatch, scaled to a plate of `n_obs` cells"
         data = (batch["x"], batch["batch"]) + ((batch.get("label"),) if self.with_labels else ())
         with pyro.validation_enabled(False):   # the counts were validated once, up front; a NaN loss still stops training
-            return self.elbo.differentiable_loss(self.module.model, self.module.guide, *data, batch["idx"], n_obs, kl_weight,
+            loss = self.elbo.differentiable_loss(self.module.model, self.module.guide, *data, batch["idx"], n_obs, kl_weight,
                                                  **covariates(batch))
+        self.last_parts = loss_parts(self.elbo, loss, n_obs)   # (reconstruction, KL) per cell, for the history
+        return loss
 
     def on_train_start(self):
         "Dropout on; BatchNorm layers a query freezes (`frozen_norms`, see `03a_surgery`) keep the reference's statistics"
@@ -79,13 +117,21 @@ class ScviTrainingPlan(pl.LightningModule):
         loss = self.loss(batch, self.n_obs_train, self.kl_weight) / self.n_obs_train
         if not torch.isfinite(loss):
             raise FloatingPointError(f"the training loss became {loss.item()} at epoch {self.current_epoch}, step {batch_idx}")
-        self.log("train_loss", loss, on_step=False, on_epoch=True, prog_bar=True, batch_size=len(batch["x"]))
+        n = len(batch["x"])
+        self.log("train_loss", loss, on_step=False, on_epoch=True, prog_bar=True, batch_size=n)
+        self._log_parts("train", n)
         return loss
 
     def validation_step(self, batch, batch_idx):
         n = len(batch["x"])
         elbo = -self.loss(batch, n, 1.0) / n          # per-cell ELBO of this batch, full KL
         self.log("elbo_validation", elbo, on_step=False, on_epoch=True, prog_bar=True, batch_size=n, sync_dist=True)
+        self._log_parts("validation", n)
+
+    def _log_parts(self, split:str, n:int):
+        "The last loss's reconstruction and KL parts, averaged over the epoch's cells"
+        for name, v in zip(("reconstruction_loss", "kl_local"), self.last_parts):
+            self.log(f"{name}_{split}", v, on_step=False, on_epoch=True, batch_size=n, sync_dist=split == "validation")
 
     def lr_factor_at(self, epoch:int) -> float:
         "1 during the warm-up, then a cosine from 1 to `lr_min_factor` at `max_epochs`"
@@ -109,17 +155,31 @@ class ScviTrainingPlan(pl.LightningModule):
 # %% ../nbs/04_train.ipynb #eff87657
 class History(Callback):
     "Per-epoch metrics as a list of dicts (`.df` gives a DataFrame indexed by epoch)"
+    PARTS = ("reconstruction_loss_train", "kl_local_train", "reconstruction_loss_validation", "kl_local_validation")
     def __init__(self): self.rows, self._t0 = [], None
     def on_train_start(self, trainer, plan): self._t0 = time.perf_counter()
     def on_train_epoch_end(self, trainer, plan):
         m = trainer.callback_metrics
-        row = dict(epoch=trainer.current_epoch, train_loss=float(m["train_loss"]) if "train_loss" in m else math.nan,
-                   kl_weight=plan.kl_weight, lr=trainer.optimizers[0].param_groups[0]["lr"],
-                   elbo_validation=float(m["elbo_validation"]) if "elbo_validation" in m else math.nan,
-                   time=time.perf_counter() - self._t0)
+        get = lambda k: float(m[k]) if k in m else math.nan
+        row = dict(epoch=trainer.current_epoch, train_loss=get("train_loss"), kl_weight=plan.kl_weight,
+                   lr=trainer.optimizers[0].param_groups[0]["lr"], elbo_validation=get("elbo_validation"),
+                   time=time.perf_counter() - self._t0, **{k: get(k) for k in self.PARTS})
+        row["elbo_train"] = row["reconstruction_loss_train"] + row["kl_local_train"]
         self.rows.append(row)
     @property
     def df(self): return pd.DataFrame(self.rows).set_index("epoch") if self.rows else pd.DataFrame()
+
+def scvi_tools_history(df:pd.DataFrame, # `History.df`: one row per epoch
+                      ) -> dict[str, pd.DataFrame]:
+    "The history as scvi-tools' `model.history`: one-column DataFrames indexed by epoch; elbo_* = negative ELBO per cell"
+    if df is None: return None
+    col = lambda k: df[k] if k in df else pd.Series(math.nan, index=df.index)
+    series = dict(kl_weight=col("kl_weight"), train_loss_epoch=col("train_loss"), elbo_train=col("elbo_train"),
+                  reconstruction_loss_train=col("reconstruction_loss_train"), kl_local_train=col("kl_local_train"),
+                  kl_global_train=0.0 * col("train_loss"), elbo_validation=-col("elbo_validation"),
+                  reconstruction_loss_validation=col("reconstruction_loss_validation"),
+                  kl_local_validation=col("kl_local_validation"), kl_global_validation=0.0 * col("elbo_validation"))
+    return {k: s.rename(k).rename_axis("epoch").to_frame() for k, s in series.items()}
 
 # %% ../nbs/04_train.ipynb #ab28c3d9
 class EpochSeeder(Callback):
@@ -183,6 +243,26 @@ def default_kl_warmup(max_epochs:int) -> int:
     "The KL weight reaches 1 after the first third of the planned epochs (at least 1)"
     return max(1, round(max_epochs / 3))
 
+# %% ../nbs/04_train.ipynb #0047e281
+def _whole(name:str, v, low:int, none_ok:bool=False, hint:str="") -> int|None:
+    "`v` as an int >= `low` (numpy integers too, not bools or floats); else a ValueError naming `name`"
+    if v is None and none_ok: return None
+    if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
+        raise ValueError(f"{name} must be a whole number >= {low}{' (or None)' if none_ok else ''}, got {v!r} "
+                         f"of type {type(v).__name__}{hint}")
+    if v < low: raise ValueError(f"{name}={v} is not allowed: it must be a whole number >= {low}{' (or None)' if none_ok else ''}{hint}")
+    return int(v)
+
+def _real(name:str, v, low:float=0.0, high:float=math.inf, high_ok:bool=True) -> float:
+    "`v` as a float in (low, high] (or (low, high) when not `high_ok`); else a ValueError naming `name`"
+    if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)) or not math.isfinite(v):
+        raise ValueError(f"{name} must be a finite number, got {v!r} of type {type(v).__name__}")
+    if not (low < v and (v <= high if high_ok else v < high)):
+        raise ValueError(f"{name}={v} must lie in ({low}, {high}{']' if high_ok else ')'}")
+    return float(v)
+
+def _has_batch_norm(module) -> bool: return any(isinstance(m, torch.nn.BatchNorm1d) for m in module.modules())
+
 # %% ../nbs/04_train.ipynb #e4f69146
 def _data_device(accelerator, devices, strategy) -> str:
     "'cuda' for a single-GPU run, else 'cpu'"
@@ -200,6 +280,23 @@ def _quiet_lightning():
     try: yield
     finally:
         for n, lvl in old.items(): logging.getLogger(n).setLevel(lvl)
+
+# %% ../nbs/04_train.ipynb #41c6e46a
+class TrainingInterrupted(KeyboardInterrupt):
+    "Ctrl+C during training: a `KeyboardInterrupt` with `.run`, the `TrainingRun` so far (history: the complete epochs)"
+    def __init__(self, msg:str, run): super().__init__(msg); self.run = run
+
+class _Stop(Exception):
+    "What Ctrl+C raises while Lightning fits: Lightning re-raises it, where it would turn a KeyboardInterrupt into SystemExit"
+
+@contextlib.contextmanager
+def _ctrl_c_raises_stop():
+    "Inside: SIGINT raises `_Stop`; the previous handler is restored on the way out (main thread only)"
+    if threading.current_thread() is not threading.main_thread(): yield; return
+    def _handler(signum, frame): raise _Stop()
+    old = signal.signal(signal.SIGINT, _handler)
+    try: yield
+    finally: signal.signal(signal.SIGINT, old)
 
 # %% ../nbs/04_train.ipynb #3b3438d9
 class TrainingRun(NamedTuple):
@@ -221,15 +318,28 @@ def _stopping_and_checkpoints(has_val:bool, early_stopping:bool, patience:int, c
     return cbs
 
 def _fit(trainer, plan, dm, guard:NonFiniteGuard, ckpt_path):
-    "trainer.fit; on a non-finite loss or gradient, put the last good weights back and say what to try"
-    try: trainer.fit(plan, datamodule=dm, ckpt_path=ckpt_path)
+    "trainer.fit, Ctrl+C raising `_Stop`; on a non-finite loss or gradient, put the last good weights back and say what to try"
+    try:
+        with _ctrl_c_raises_stop(): trainer.fit(plan, datamodule=dm, ckpt_path=ckpt_path)
     except FloatingPointError as e:
         restored = guard.restore(plan)
         plan.module.eval()
         raise FloatingPointError(f"{e}; training stopped and {restored} were restored. Try a lower lr, "
                                  "gradient_clip_val=..., or check the data for extreme counts") from None
 
+def _after_interrupt(trainer, plan, history:History, guard:NonFiniteGuard, dm) -> TrainingInterrupted:
+    "The best weights at full KL weight (else the last complete epoch's) put back; the exception that says so"
+    best = next((c for c in trainer.callbacks if isinstance(c, BestAfterWarmup) and c.weights is not None), None)
+    if best is not None: plan.module.load_state_dict(best.weights); restored = f"the best weights (epoch {best.best_epoch})"
+    else: restored = guard.restore(plan)
+    plan.module.eval()
+    n = len(history.rows)
+    return TrainingInterrupted(f"training interrupted during epoch {trainer.current_epoch}: the model holds {restored}, "
+                               f"its history the {n} complete epoch(s)", TrainingRun(plan, trainer, history.df, dm))
+
 # %% ../nbs/04_train.ipynb #78301056
+_PLAN_ONLY = ("weight_decay", "eps", "lr_min_factor", "lr_factor")   # `ScviTrainingPlan` options train_module has no argument for
+
 def train_module(module:ScviModule, # the model to train (in place)
                  adata, # AnnData with the counts
                  registry, # its `Registry` from `setup_anndata`
@@ -249,8 +359,18 @@ def train_module(module:ScviModule, # the model to train (in place)
                  checkpoint_dir:str|None=None, # write best and last checkpoints here
                  ckpt_path:str|None=None, # resume from this checkpoint (e.g. checkpoint_dir/last.ckpt)
                  enable_progress_bar:bool=True, # Lightning's progress bar
+                 plan_kwargs:dict|None=None, # more `ScviTrainingPlan` options: weight_decay, eps, lr_min_factor, lr_factor
                  **trainer_kwargs) -> TrainingRun:
-    "Train `module` on `adata` in place"
+    "Train `module` on `adata` in place; Ctrl+C raises `TrainingInterrupted` with the best or last complete epoch's weights in place"
+    max_epochs = _whole("max_epochs", max_epochs, 1, none_ok=True, hint="; None trains the default number of epochs")
+    batch_size = _whole("batch_size", batch_size, 2 if _has_batch_norm(module) else 1,
+                        hint=" (BatchNorm needs at least 2 cells per minibatch)" if _has_batch_norm(module) else "")
+    lr, train_size = _real("lr", lr), _real("train_size", train_size, 0.0, 1.0)
+    early_stopping_patience, lr_patience = _whole("early_stopping_patience", early_stopping_patience, 1), _whole("lr_patience", lr_patience, 1)
+    n_epochs_kl_warmup = _whole("n_epochs_kl_warmup", n_epochs_kl_warmup, 0, none_ok=True)
+    seed = _whole("seed", seed, 0)
+    unknown = sorted(set(plan_kwargs or {}) - set(_PLAN_ONLY))
+    if unknown: raise ValueError(f"plan_kwargs {unknown} are not options of the training plan; accepted: {list(_PLAN_ONLY)}")
     pl.seed_everything(seed, workers=True, verbose=False)
     pyro.set_rng_seed(seed)
     max_epochs = max_epochs or default_max_epochs(adata.n_obs)
@@ -263,8 +383,8 @@ def train_module(module:ScviModule, # the model to train (in place)
                          f"(train_size={train_size}); BatchNorm cannot normalise a single cell")
     has_val = len(dm.val_idx) > 0
     plan = ScviTrainingPlan(module, n_obs_train=len(dm.train_idx), lr=lr, n_epochs_kl_warmup=n_epochs_kl_warmup,
-                            max_epochs=max_epochs,
-                            reduce_lr_on_plateau=reduce_lr_on_plateau and has_val, lr_patience=lr_patience)
+                            max_epochs=max_epochs, reduce_lr_on_plateau=reduce_lr_on_plateau and has_val,
+                            lr_patience=lr_patience, **{k: float(v) for k, v in (plan_kwargs or {}).items()})
     history, guard = History(), NonFiniteGuard()
     callbacks = [*trainer_kwargs.pop("callbacks", []), history, guard, EpochSeeder(seed, dm),
                  *_stopping_and_checkpoints(has_val, early_stopping, early_stopping_patience, checkpoint_dir)]
@@ -276,6 +396,7 @@ def train_module(module:ScviModule, # the model to train (in place)
         with warnings.catch_warnings():
             if getattr(module, "frozen_norms", None):   # a query's BatchNorm layers are in eval mode on purpose (03a_surgery)
                 warnings.filterwarnings("ignore", ".*in eval mode at the start of training.*")
-            _fit(trainer, plan, dm, guard, ckpt_path)
+            try: _fit(trainer, plan, dm, guard, ckpt_path)
+            except _Stop: raise _after_interrupt(trainer, plan, history, guard, dm) from None
     module.eval()
     return TrainingRun(plan, trainer, history.df, dm)
