@@ -112,7 +112,7 @@ def table(datasets, epochs) -> str:
 def _ms(values, fmt="{:.1f}") -> str:
     "mean ± sample standard deviation over splits (the mean alone for one split)"
     v = np.asarray(values, float)
-    return fmt.format(v.mean()) + (f" ± {fmt.format(v.std(ddof=1))}" if len(v) > 1 else "")
+    return fmt.format(v.mean()) + (f" ± {fmt.replace('+', '').format(v.std(ddof=1))}" if len(v) > 1 else "")
 
 
 def defaults_table(datasets, splits=(0,), max_epochs=None) -> str:
@@ -138,9 +138,9 @@ def defaults_table(datasets, splits=(0,), max_epochs=None) -> str:
             delta = (_ms([runs[s]["heldout_iwae"] - ref[s]["heldout_iwae"] for s in paired], "{:+.1f}")
                      if paired and lib != "scvi-tools-recipe" else "—")
             epochs = "/".join(str(e) for e in col("epochs_run"))
-            name = {"scvi-tools-recipe": "scvi-tools + our recipe"}.get(lib, lib)
+            name = f"scvi-tools {d0['version']} + our recipe" if lib == "scvi-tools-recipe" else f"{lib} {d0['version']}"
             rows.append([f"{ds} {d0['n_cells']}×{d0['n_genes']}" + (f", batch={d0['batch_key']}" if d0.get("batch_key") else ""),
-                         f"{name} {d0['version']}", _ms(col("train_seconds")), ratio, epochs, _ms(col("heldout_iwae")),
+                         name, _ms(col("train_seconds")), ratio, epochs, _ms(col("heldout_iwae")),
                          delta, _ms(col("heldout_elbo_mc")), _ms(col("ari"), "{:.3f}"), _ms(col("nmi"), "{:.3f}")])
             for s in ss:
                 if not runs[s].get("split_is_ours"): notes.append(f"{ds}/{lib}/split {s}: the split used is NOT the intended one")
@@ -198,7 +198,8 @@ def main(argv=None):
     md = defaults_table(args.datasets, args.splits, args.max_epochs) if args.defaults else table(args.datasets, args.epochs)
     cmd = "python benchmarks/compare.py " + " ".join(sys.argv[1:] if argv is None else argv)
     out = RESULTS / f"table_{res_tag(mode)}{'_smoke' if args.defaults and args.max_epochs else ''}.md"
-    title = "each library at its own defaults" if args.defaults else f"{args.epochs} epochs"
+    title = (("each library at its own defaults, and scvi-tools given our recipe"
+              + (f", splits {args.splits}" if len(args.splits) > 1 else "")) if args.defaults else f"{args.epochs} epochs")
     out.write_text(f"# scvi_nb vs scvi-tools, {title}\n\n`{cmd}`\n\n{md}\n")
     print("\n" + md + f"\n\nwrote {out}")
 
