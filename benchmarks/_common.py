@@ -38,7 +38,28 @@ def runner_args(argv=None) -> argparse.Namespace:
     ap.add_argument("--defaults", action="store_true",
                     help="each library at its own defaults: SCVI(adata[, batch_key]).train() with only the split given; "
                          "scored by IWAE on the validation cells")
+    ap.add_argument("--split", type=int, default=0,
+                    help="--defaults: which seeded 90/10 split (0: the prepared one); the library's seed is this number too")
+    ap.add_argument("--recipe", action="store_true",
+                    help="--defaults, scvi-tools only: scvi-tools given scvi_nb's recipe (`recipe(n_cells)`)")
+    ap.add_argument("--max-epochs", type=int, default=None,
+                    help="--defaults: train this many epochs instead (a smoke test; the warm-up follows the recipe's rule)")
     return ap.parse_args(argv)
+
+
+def recipe(n_cells: int, max_epochs: int | None = None) -> dict:
+    """scvi_nb's default recipe as scvi-tools `.train()` arguments. The same rules as `scvi_nb.train.default_max_epochs`
+    and `default_kl_warmup` (copied: this module may not import scvi_nb), Adam's rate `scvi_nb.train.DEFAULT_LR`, and
+    early stopping with scvi_nb's patience (scvi-tools judges it from the first epoch, not only after the warm-up)."""
+    max_epochs = max_epochs or int(max(1, min(round(3e6 / n_cells), 100)))
+    return dict(max_epochs=max_epochs, plan_kwargs=dict(lr=6e-3, n_epochs_kl_warmup=max(1, round(max_epochs / 3))),
+                early_stopping=True, early_stopping_patience=25, early_stopping_monitor="elbo_validation")
+
+
+def split_for(dataset: str, n: int, train, val, s: int):
+    "The train / validation indices of split `s`: the prepared ones for 0 (checked to be `split(n, seed=0)`), else `split(n, seed=s)`"
+    if s == 0: return train, val
+    return split(n, seed=s)
 
 
 N_IWAE = 200      # importance samples per held-out cell, both libraries
@@ -155,9 +176,12 @@ def _jsonable(o):
     raise TypeError(f"not JSON serialisable: {type(o)}")
 
 
-def result_path(dataset: str, library: str, epochs) -> Path:
-    "JSON of one run: `epochs` is the fixed epoch count of the matched mode, or 'defaults'"
-    return RESULTS / f"{dataset}_{library}_{epochs if epochs == 'defaults' else f'e{epochs}'}.json"
+def result_path(dataset: str, library: str, epochs, split: int = 0, max_epochs: int | None = None) -> Path:
+    """JSON of one run: `epochs` is the fixed epoch count of the matched mode, or 'defaults' (then `split` > 0 and a
+    smoke test's `max_epochs` add a suffix)"""
+    tag = epochs if epochs == 'defaults' else f'e{epochs}'
+    tag += (f"_s{split}" if split else "") + (f"_max{max_epochs}" if max_epochs else "")
+    return RESULTS / f"{dataset}_{library}_{tag}.json"
 
 
 # ---------------------------------------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import (ARCH, BATCH_KEY, IWAE_CHUNK, LABELS_KEY, N_IWAE, N_THREADS, TRAIN, as_elbo,  # noqa: E402
                      clustering_scores, env_info, epoch_clock, iwae_summary, load_inputs, peak_rss_mb, result_path,
-                     runner_args, write_json)
+                     runner_args, split_for, write_json)
 
 
 def log_weights(model, adata, indices, n_samples=N_IWAE, chunk=IWAE_CHUNK) -> np.ndarray:
@@ -32,16 +32,19 @@ def log_weights(model, adata, indices, n_samples=N_IWAE, chunk=IWAE_CHUNK) -> np
 
 
 def main_defaults(args):
-    "SCVI(adata).train() at scvi_nb's defaults (its default split is the prepared one); IWAE and ELBO on the validation cells."
+    """SCVI(adata).train() at scvi_nb's defaults, seed = the split's number (so its default split is split --split, the
+    prepared one for 0); IWAE and ELBO on the validation cells."""
     import torch
     torch.set_num_threads(N_THREADS)
     import scvi_nb
     warnings.filterwarnings("ignore", category=UserWarning)
     adata, train_idx, val_idx = load_inputs(args.dataset)
+    train_idx, val_idx = split_for(args.dataset, adata.n_obs, train_idx, val_idx, args.split)
     batch_key = BATCH_KEY if BATCH_KEY in adata.obs else None
     model = scvi_nb.SCVI(adata, batch_key=batch_key)
+    kw = dict(max_epochs=args.max_epochs) if args.max_epochs else {}
     t0 = time.perf_counter()
-    model.train(enable_progress_bar=False)
+    model.train(enable_progress_bar=False, seed=args.split, **kw)
     train_s = time.perf_counter() - t0
     split_ok = (np.array_equal(np.sort(model.train_indices), train_idx)
                 and np.array_equal(np.sort(model.validation_indices), val_idx))
@@ -49,14 +52,14 @@ def main_defaults(args):
     torch.manual_seed(0)
     iw = iwae_summary(log_weights(model, adata, val_idx))
     scores = clustering_scores(np.asarray(model.get_latent()), adata.obs[LABELS_KEY].values, seed=TRAIN["seed"])
-    out = dict(library="scvi_nb", version=scvi_nb.__version__, dataset=args.dataset, mode="defaults",
+    out = dict(library="scvi_nb", version=scvi_nb.__version__, dataset=args.dataset, mode="defaults", split=args.split,
                n_cells=adata.n_obs, n_genes=adata.n_vars, batch_key=batch_key, split_is_ours=bool(split_ok),
                train_seconds=train_s, epochs_run=len(model.history_df), **iw, **scores, peak_rss_mb=peak_rss_mb(),
-               call="scvi_nb.SCVI(adata).train(enable_progress_bar=False)", env=env_info(),
+               call=f"scvi_nb.SCVI(adata).train(enable_progress_bar=False, seed={args.split}, **{kw})", env=env_info(),
                timeline=model.history_df.reset_index().to_dict(orient="list"))
-    write_json(out, args.out or result_path(args.dataset, "scvi_nb", "defaults"))
-    print(f"scvi_nb {args.dataset} defaults: {train_s:.1f}s, {len(model.history_df)} epochs, held-out IWAE "
-          f"{iw['heldout_iwae']:.2f} ELBO {iw['heldout_elbo_mc']:.2f}, ARI {scores['ari']:.3f} NMI {scores['nmi']:.3f}")
+    write_json(out, args.out or result_path(args.dataset, "scvi_nb", "defaults", args.split, args.max_epochs))
+    print(f"scvi_nb {args.dataset} defaults split {args.split}: {train_s:.1f}s, {len(model.history_df)} epochs, held-out "
+          f"IWAE {iw['heldout_iwae']:.2f} ELBO {iw['heldout_elbo_mc']:.2f}, ARI {scores['ari']:.3f} NMI {scores['nmi']:.3f}")
 
 
 def main(argv=None):

@@ -17,8 +17,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import (ARCH, BATCH_KEY, IWAE_CHUNK, LABELS_KEY, N_IWAE, N_THREADS, TRAIN, as_elbo,  # noqa: E402
-                     clustering_scores, env_info, epoch_clock, iwae_summary, load_inputs, peak_rss_mb, result_path,
-                     runner_args, write_json)
+                     clustering_scores, env_info, epoch_clock, iwae_summary, load_inputs, peak_rss_mb, recipe, result_path,
+                     runner_args, split_for, write_json)
 
 
 def log_weights(model, adata, indices, n_samples=N_IWAE, chunk=IWAE_CHUNK) -> np.ndarray:
@@ -55,16 +55,20 @@ def _scvi():
 
 
 def main_defaults(args):
-    "SCVI(adata).train() at scvi-tools' defaults, on the prepared split; IWAE and ELBO on the validation cells."
+    """SCVI(adata).train() at scvi-tools' defaults (or, with --recipe, given scvi_nb's recipe), on the prepared split
+    (or split --split); IWAE and ELBO on the validation cells."""
     import torch
     scvi = _scvi()
+    scvi.settings.seed = args.split       # split s: seed s for both libraries
     adata, train_idx, val_idx = load_inputs(args.dataset)
+    train_idx, val_idx = split_for(args.dataset, adata.n_obs, train_idx, val_idx, args.split)
     batch_key = BATCH_KEY if BATCH_KEY in adata.obs else None
     scvi.model.SCVI.setup_anndata(adata, batch_key=batch_key)
     model = scvi.model.SCVI(adata)
+    kw = recipe(adata.n_obs, args.max_epochs) if args.recipe else (dict(max_epochs=args.max_epochs) if args.max_epochs else {})
     t0 = time.perf_counter()
     model.train(datasplitter_kwargs=dict(external_indexing=[train_idx, val_idx, np.array([], dtype=np.int64)]),
-                enable_progress_bar=False, default_root_dir=tempfile.mkdtemp(prefix="scvi_tools_bench_"))
+                enable_progress_bar=False, default_root_dir=tempfile.mkdtemp(prefix="scvi_tools_bench_"), **kw)
     train_s = time.perf_counter() - t0
     split_ok = (np.array_equal(np.sort(model.train_indices), train_idx)
                 and np.array_equal(np.sort(model.validation_indices), val_idx))
@@ -72,14 +76,15 @@ def main_defaults(args):
     iw = iwae_summary(log_weights(model, adata, val_idx))
     scores = clustering_scores(model.get_latent_representation(), adata.obs[LABELS_KEY].values, seed=TRAIN["seed"])
     epochs_run = int(model.history["kl_weight"].shape[0]) if "kl_weight" in model.history else None
-    out = dict(library="scvi-tools", version=scvi.__version__, dataset=args.dataset, mode="defaults",
+    lib = "scvi-tools-recipe" if args.recipe else "scvi-tools"
+    out = dict(library=lib, version=scvi.__version__, dataset=args.dataset, mode="defaults", split=args.split,
                n_cells=adata.n_obs, n_genes=adata.n_vars, batch_key=batch_key, split_is_ours=bool(split_ok),
                train_seconds=train_s, epochs_run=epochs_run, **iw, **scores, peak_rss_mb=peak_rss_mb(),
-               call="scvi.model.SCVI(adata).train(datasplitter_kwargs=<the split>, enable_progress_bar=False)",
+               call=f"scvi.model.SCVI(adata).train(datasplitter_kwargs=<the split>, enable_progress_bar=False, **{kw})",
                env=env_info())
-    write_json(out, args.out or result_path(args.dataset, "scvi-tools", "defaults"))
-    print(f"scvi-tools {args.dataset} defaults: {train_s:.1f}s, {epochs_run} epochs, held-out IWAE {iw['heldout_iwae']:.2f} "
-          f"ELBO {iw['heldout_elbo_mc']:.2f}, ARI {scores['ari']:.3f} NMI {scores['nmi']:.3f}")
+    write_json(out, args.out or result_path(args.dataset, lib, "defaults", args.split, args.max_epochs))
+    print(f"{lib} {args.dataset} defaults split {args.split}: {train_s:.1f}s, {epochs_run} epochs, held-out IWAE "
+          f"{iw['heldout_iwae']:.2f} ELBO {iw['heldout_elbo_mc']:.2f}, ARI {scores['ari']:.3f} NMI {scores['nmi']:.3f}")
 
 
 def main(argv=None):

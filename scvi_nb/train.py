@@ -87,6 +87,7 @@ class ScviTrainingPlan(pl.LightningModule):
         self.reduce_lr_on_plateau, self.lr_factor, self.lr_patience = reduce_lr_on_plateau, lr_factor, lr_patience
         self.elbo = module.make_elbo() if hasattr(module, "make_elbo") else MeanFieldELBO()   # scANVI: enumeration
         self.with_labels = hasattr(module, "n_labels")   # a module with labels takes each cell's label code after the batch
+        self._sums = {}   # "train" / "validation": this epoch's running sums, logged once at its end
 
     @property
     def kl_weight(self) -> float:
@@ -117,21 +118,35 @@ class ScviTrainingPlan(pl.LightningModule):
         loss = self.loss(batch, self.n_obs_train, self.kl_weight) / self.n_obs_train
         if not torch.isfinite(loss):
             raise FloatingPointError(f"the training loss became {loss.item()} at epoch {self.current_epoch}, step {batch_idx}")
-        n = len(batch["x"])
-        self.log("train_loss", loss, on_step=False, on_epoch=True, prog_bar=True, batch_size=n)
-        self._log_parts("train", n)
+        self._accumulate("train", len(batch["x"]), loss, *self.last_parts)
+        if self._trainer is not None and batch_idx + 1 == self.trainer.num_training_batches:   # the epoch's last step
+            self._log_epoch("train", ("train_loss", "reconstruction_loss_train", "kl_local_train"))
         return loss
 
     def validation_step(self, batch, batch_idx):
         n = len(batch["x"])
         elbo = -self.loss(batch, n, 1.0) / n          # per-cell ELBO of this batch, full KL
-        self.log("elbo_validation", elbo, on_step=False, on_epoch=True, prog_bar=True, batch_size=n, sync_dist=True)
-        self._log_parts("validation", n)
+        self._accumulate("validation", n, elbo, *self.last_parts)
 
-    def _log_parts(self, split:str, n:int):
-        "The last loss's reconstruction and KL parts, averaged over the epoch's cells"
-        for name, v in zip(("reconstruction_loss", "kl_local"), self.last_parts):
-            self.log(f"{name}_{split}", v, on_step=False, on_epoch=True, batch_size=n, sync_dist=split == "validation")
+    def on_train_epoch_start(self): self._sums.pop("train", None)           # an interrupted epoch leaves nothing behind
+    def on_validation_epoch_start(self): self._sums.pop("validation", None)
+    def on_validation_epoch_end(self):
+        self._log_epoch("validation", ("elbo_validation", "reconstruction_loss_validation", "kl_local_validation"), sync=True)
+
+    def _accumulate(self, split:str, n:int, *values):
+        "Add n × each per-cell value, and n, to the epoch's sums: tensors on the loss's device, so no step waits on the host"
+        row = torch.stack([torch.as_tensor(v).detach().to(values[0].device, torch.float32) for v in values] +
+                          [values[0].new_tensor(1.0, dtype=torch.float32)]) * n
+        acc = self._sums.get(split)
+        self._sums[split] = row if acc is None else acc + row
+
+    def _log_epoch(self, split:str, names:tuple, sync:bool=False):
+        "Log the epoch's cell-weighted means (what `self.log(..., on_epoch=True, batch_size=n)` per step gave), once"
+        acc = self._sums.pop(split, None)
+        if acc is None: return
+        if sync: acc = self.trainer.strategy.reduce(acc, reduce_op="sum")   # across processes (DDP); as is on one
+        for name, v in zip(names, acc[:-1] / acc[-1]):
+            self.log(name, v, on_step=False, on_epoch=True, prog_bar=name in ("train_loss", "elbo_validation"), batch_size=1)
 
     def lr_factor_at(self, epoch:int) -> float:
         "1 during the warm-up, then a cosine from 1 to `lr_min_factor` at `max_epochs`"
