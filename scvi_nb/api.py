@@ -822,7 +822,7 @@ def _prepare_query_anndata(cls,
                            inplace:bool=True, # subset and reorder `adata`'s genes in place (no genes can be added in place)
                           ):
     "scvi-tools' query preparation: the reference's genes, in its order; genes the query lacks are added as zero counts (inplace=False)"
-    ref = _read_config(Path(reference))["registry"] if isinstance(reference, (str, os.PathLike)) else reference.registry.to_dict()
+    ref = _read_model_folder(Path(reference), "")[0]["registry"] if isinstance(reference, (str, os.PathLike)) else reference.registry.to_dict()
     ref_genes = pd.Index(ref["gene_names"])
     if return_reference_var_names: return ref_genes
     pos = pd.Index([str(g) for g in adata.var_names]).get_indexer(ref_genes)
