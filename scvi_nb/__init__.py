@@ -1,6 +1,6 @@
 __version__ = "0.1.0"
 
-__all__ = ["SCVI", "SCANVI", "settings"]
+__all__ = ["SCVI", "SCANVI", "LinearSCVI", "settings"]
 
 
 def __getattr__(name):
@@ -14,4 +14,7 @@ def __getattr__(name):
     if name == "SCANVI":
         from .scanvi import SCANVI
         return SCANVI
+    if name == "LinearSCVI":
+        from .linear import LinearSCVI
+        return LinearSCVI
     raise AttributeError(f"module 'scvi_nb' has no attribute {name!r}")

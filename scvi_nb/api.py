@@ -290,6 +290,10 @@ settings = ScviNbSettings()
 _NO_DATA = "this model was loaded without data: pass adata=... (or save it with save_anndata=True to load it with its data)"
 _PLAN_KEYS = ("lr", "weight_decay", "eps", "n_epochs_kl_warmup", "reduce_lr_on_plateau", "lr_factor", "lr_patience", "lr_min_factor")
 
+def _train_seed(seed:int|None) -> int:
+    "`train`'s seed: the one given, else `settings.seed` (scvi-tools' `scvi.settings.seed`), else 0"
+    return int(seed) if seed is not None else int(settings.seed) if settings.seed is not None else 0
+
 def _train_kwargs(lr, plan_kwargs:dict|None, early_stopping_monitor:str, trainer_kwargs:dict) -> dict:
     "`train_module`'s arguments from `train`'s: scvi-tools' plan_kwargs merged with our own names; ValueError on unknown or conflicting ones"
     if early_stopping_monitor != "elbo_validation":
@@ -298,6 +302,7 @@ def _train_kwargs(lr, plan_kwargs:dict|None, early_stopping_monitor:str, trainer
     if plan_kwargs is not None and not isinstance(plan_kwargs, dict):
         raise ValueError(f"plan_kwargs must be a dict, got a {type(plan_kwargs).__name__}")
     pk, kw = dict(plan_kwargs or {}), dict(trainer_kwargs, lr=lr)
+    kw.setdefault("enable_progress_bar", bool(settings.progress_bar))   # scvi.settings.progress_bar, as in scvi-tools
     unknown = sorted(set(pk) - set(_PLAN_KEYS))
     if unknown: raise ValueError(f"plan_kwargs {unknown} not accepted; accepted keys: {list(_PLAN_KEYS)}")
     for k in ("lr", "n_epochs_kl_warmup", "reduce_lr_on_plateau", "lr_patience"):   # train_module's own arguments
@@ -413,7 +418,7 @@ class SCVI:
               early_stopping:bool=True, # ON by default, unlike scvi-tools: stop when the validation ELBO stops improving at full KL weight, keep the best weights
               accelerator:str="auto", # Lightning accelerator
               devices="auto", # Lightning devices
-              seed:int=0, # seed for the split, the shuffling and the networks' noise
+              seed:int|None=None, # seed for the split, the shuffling and the networks' noise (None: `settings.seed`, else 0)
               plan_kwargs:dict|None=None, # scvi-tools' spelling of the plan's options: lr, weight_decay, eps, n_epochs_kl_warmup, reduce_lr_on_plateau, lr_factor, lr_patience, lr_min_factor
               early_stopping_monitor:str="elbo_validation", # scvi-tools' spelling; the validation ELBO is the only quantity watched
               **trainer_kwargs, # more `train_module`/Trainer arguments (early_stopping_patience, n_epochs_kl_warmup, checkpoint_dir, strategy, ...)
@@ -421,7 +426,7 @@ class SCVI:
         "Fit the model; returns self. Early stopping is on by default (scvi-tools: off). Ctrl+C keeps the best or last complete epoch's weights and the history, and raises KeyboardInterrupt"
         if self.adata is None: raise ValueError("this model was loaded without data: load it with SCVI.load(path, adata=...), "
                                                 "or save it with save_anndata=True to load it with its data")
-        kw = _train_kwargs(lr, plan_kwargs, early_stopping_monitor, trainer_kwargs)
+        kw, seed = _train_kwargs(lr, plan_kwargs, early_stopping_monitor, trainer_kwargs), _train_seed(seed)
         if not self.is_trained:   # initial weights from `seed` too, so that the whole run repeats
             self.registry = _library_prior_fallback(self.registry, self.adata, self.hparams)
             with torch.random.fork_rng(devices=[]):
@@ -817,7 +822,7 @@ def _prepare_query_anndata(cls,
                            inplace:bool=True, # subset and reorder `adata`'s genes in place (no genes can be added in place)
                           ):
     "scvi-tools' query preparation: the reference's genes, in its order; genes the query lacks are added as zero counts (inplace=False)"
-    ref = _read_config(Path(reference))["registry"] if isinstance(reference, (str, os.PathLike)) else reference.registry.to_dict()
+    ref = _read_model_folder(Path(reference), "")[0]["registry"] if isinstance(reference, (str, os.PathLike)) else reference.registry.to_dict()
     ref_genes = pd.Index(ref["gene_names"])
     if return_reference_var_names: return ref_genes
     pos = pd.Index([str(g) for g in adata.var_names]).get_indexer(ref_genes)

@@ -31,7 +31,7 @@ __all__ = ['LabelGaussian', 'Classifier', 'ScanviModule', 'check_labels', 'defau
 import numbers
 from pytorch_lightning.callbacks import Callback
 from .train import KeepTraces, _whole
-from .api import _train_kwargs
+from .api import _train_kwargs, _train_seed, _record_setup, _library_prior_fallback, _SETUP_KEY, _UNSET
 
 # %% ../nbs/09_scanvi.ipynb #8b68177a
 def _with_label(v:torch.Tensor, # (..., n, d) vectors
@@ -266,13 +266,47 @@ class _LabelSubsample(Callback):
 _SCANVI_PARTS = ("classifier", "u_encoder", "z_decoder")   # the networks scVI does not have
 
 class SCANVI(SCVI):
-    "scANVI: `from_scvi_model` a trained `SCVI`, `train`, `predict`; the rest as `SCVI`"
-    def __init__(self, *args, **kwargs):
-        raise TypeError("build a SCANVI from a trained SCVI: SCANVI.from_scvi_model(SCVI(adata, ...).train(), "
-                        "unlabeled_category, labels_key=...) — scANVI starts from scVI's networks, as in scvi-tools")
+    "scANVI: `setup_anndata` then `SCANVI(adata)`, or `from_scvi_model` a trained `SCVI`; `train`, `predict`; the rest as `SCVI`"
+    @classmethod
+    def setup_anndata(cls,
+                      adata, # AnnData with raw counts in X or in `layer` (its `uns` records the set-up)
+                      labels_key:str, # obs column with the labels
+                      unlabeled_category, # the value of that column that marks unlabelled cells
+                      layer:str|None=None, # layer holding the counts (None: X)
+                      batch_key:str|None=None, # obs column with the batch of each cell
+                      size_factor_key:str|None=None, # obs column of size factors, used as the observed library
+                      categorical_covariate_keys:list|None=None, # obs columns of categorical covariates, injected like the batch
+                      continuous_covariate_keys:list|None=None, # obs columns of numeric covariates, extra inputs
+                     ) -> None:
+        "scvi-tools' set-up of scANVI: check the labels (`check_labels`) and `adata`, record the arguments in `adata.uns` for `SCANVI(adata)`"
+        if labels_key is None: raise ValueError("SCANVI.setup_anndata needs labels_key=... (the obs column with the labels)")
+        check_labels(adata, labels_key, unlabeled_category)
+        _record_setup(adata, cls.__name__, layer=layer, batch_key=batch_key, labels_key=labels_key,
+                      categorical_covariate_keys=categorical_covariate_keys, continuous_covariate_keys=continuous_covariate_keys,
+                      size_factor_key=size_factor_key, unlabeled_category=unlabeled_category)
+
+    def __init__(self,
+                 adata, # AnnData set up with `SCANVI.setup_anndata` (or name labels_key=, unlabeled_category= and the rest here)
+                 unlabeled_category=_UNSET, # default: the one `SCANVI.setup_anndata` recorded
+                 classification_ratio:float=50.0, # α: weight of the classification term (scvi-tools' default)
+                 **kwargs, # `SCVI`'s arguments: n_latent, n_layers, gene_likelihood, dispersion, labels_key, batch_key, ...
+                ):
+        "scANVI built from scratch: every network starts untrained, and `train` runs the full recipe (scvi-tools' `SCANVI(adata)`)"
+        super().__init__(adata, **kwargs)
+        rec = adata.uns.get(_SETUP_KEY) or {}
+        if unlabeled_category is _UNSET: unlabeled_category = rec.get("unlabeled_category", _UNSET)
+        if self.registry.labels_key is None or unlabeled_category is _UNSET:
+            raise ValueError("SCANVI needs the labels and the value that marks unlabelled cells: call SCANVI.setup_anndata(adata, "
+                             "labels_key=..., unlabeled_category=..., batch_key=...) first, or pass labels_key=... and "
+                             "unlabeled_category=... here; to start from a trained SCVI use SCANVI.from_scvi_model")
+        self.registry = _labelled_registry(self.registry, adata, self.registry.labels_key, unlabeled_category)
+        self.hparams = dict(self.hparams, classification_ratio=float(classification_ratio),
+                            unlabeled_category=self.registry.label_categories[-1])
+        self.module, self._from_scvi = self._make_module(self.registry, self.hparams), False
 
     @staticmethod
     def _make_module(reg:Registry, hp:dict) -> ScanviModule:
+        if "unlabeled_category" not in hp: return SCVI._make_module(reg, hp)   # inside SCVI.__init__, before the labels are read
         hp = {k: v for k, v in hp.items() if k != "unlabeled_category"}
         return ScanviModule(reg.n_genes, reg.n_batch, n_labels=reg.n_labels - 1, library_log_means=reg.library_log_means,
                             library_log_vars=reg.library_log_vars, n_cats_per_cov=reg.n_cats_per_cov,
@@ -310,29 +344,36 @@ class SCANVI(SCVI):
         if unexpected or any(k.split(".")[0] not in _SCANVI_PARTS for k in missing):
             raise ValueError(f"the SCVI weights do not fit: missing {missing[:3]}, unexpected {unexpected[:3]}")
         obj.history, obj.is_trained, obj.train_indices, obj.validation_indices = None, False, None, None
+        obj._from_scvi = True
         return obj
 
     def train(self,
-              max_epochs:int|None=None, # default: `default_scanvi_epochs(n)`; for a query `default_max_epochs(n)`
+              max_epochs:int|None=None, # default: `default_scanvi_epochs(n)` after `from_scvi_model`; `default_max_epochs(n)` from scratch or for a query
               batch_size:int=128, # cells per minibatch
               lr:float|None=None, # Adam's learning rate (None: plan_kwargs' lr, else `DEFAULT_LR`)
               train_size:float=0.9, # fraction of cells used for training
               early_stopping:bool=True, # ON by default, unlike scvi-tools: keep the weights of the best validation objective once fully warmed up
               accelerator:str="auto", # Lightning accelerator
               devices="auto", # Lightning devices
-              seed:int=0, # seed for the split, the shuffling and the networks' noise
+              seed:int|None=None, # seed for the split, the shuffling and the networks' noise (None: `settings.seed`, else 0)
               n_samples_per_label:int|None=None, # labelled training cells per label drawn anew each epoch (None: all of them), as scvi-tools
               plan_kwargs:dict|None=None, # scvi-tools' spelling of the plan's options (see `SCVI.train`)
               early_stopping_monitor:str="elbo_validation", # scvi-tools' spelling; the only quantity watched
               **trainer_kwargs, # more `train_module`/Trainer arguments (n_epochs_kl_warmup, ...)
              ) -> SCANVI:
-        "Fit scANVI: a short fine-tuning after `from_scvi_model`, the new columns' fit for a query; returns self"
+        "Fit scANVI: the full recipe from scratch, a short fine-tuning after `from_scvi_model`, the new columns' fit for a query; returns self"
         if self.adata is None: raise ValueError("this model was loaded without data: load it with SCANVI.load(path, adata=...), "
                                                 "or save it with save_anndata=True to load it with its data")
-        n, query = self.adata.n_obs, self.is_query
-        if max_epochs is None: max_epochs = default_max_epochs(n) if query else default_scanvi_epochs(n)
+        n, query, seed = self.adata.n_obs, self.is_query, _train_seed(seed)
+        scratch = not query and not self.is_trained and not getattr(self, "_from_scvi", True)   # SCANVI(adata), never trained
+        if max_epochs is None: max_epochs = default_max_epochs(n) if query or scratch else default_scanvi_epochs(n)
         kw = _train_kwargs(lr, plan_kwargs, early_stopping_monitor, trainer_kwargs)
-        if not query: kw.setdefault("n_epochs_kl_warmup", 0)   # the networks of z are trained: no warm-up
+        if scratch:   # every network new: scVI's recipe, warm-up included, and initial weights from `seed`
+            self.registry = _library_prior_fallback(self.registry, self.adata, self.hparams)
+            with torch.random.fork_rng(devices=[]):
+                torch.manual_seed(seed)
+                self.module = self._make_module(self.registry, self.hparams)
+        elif not query: kw.setdefault("n_epochs_kl_warmup", 0)   # the networks of z are trained: no warm-up
         if n_samples_per_label is not None:
             codes = self.registry.label_codes(self.adata)
             kw["callbacks"] = [*kw.get("callbacks", []), _LabelSubsample(codes, self.registry.n_labels - 1,
