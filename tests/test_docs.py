@@ -172,7 +172,7 @@ def test_reader_pages_name_no_builds_lanes_or_local_files(tmp_path):
     tqdm = new_output("stream", name="stderr", text="/work/main/.venv/lib/python3.11/site-packages/tqdm/auto.py:21: "
                       "TqdmWarning: IProgress not found. Please update jupyter and ipywidgets.\n")
     (_, what, _), = render_docs.maintainer_words(_page(new_code("import scvi_nb.api", outputs=[tqdm])), tmp_path, tmp_path)
-    assert what.startswith("a local path in a stored output (TqdmWarning: IProgress not found.") and "hidden set-up cell" in what, what
+    assert what.startswith("a local path in a stored output (TqdmWarning: IProgress not found;") and "hidden set-up cell" in what, what
 
 
 def test_render_docs_reports_prose_problems(tmp_path):
