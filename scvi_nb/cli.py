@@ -6,25 +6,19 @@ Docs: https://scvi-nb.github.io/scvi-nb/cli.html.md"""
 
 # %% ../nbs/07_cli.ipynb #8150f073
 from __future__ import annotations
-import argparse, base64, contextlib, html, io, json, os, platform, sys, tempfile, time, warnings
+import argparse, contextlib, io, json, os, sys, tempfile, time, warnings
 from pathlib import Path
 import numpy as np
 import pandas as pd
 import scvi_nb
+from .report import _one_line, report_page
 
 # %% auto #0
-__all__ = ['InputError', 'read_h5ad', 'latent_scores', 'latent_umap', 'png_base64', 'loss_figure', 'umap_figure', 'versions',
-           'report_html', 'fit_anndata', 'confusion_figure', 'demo_data', 'main']
+__all__ = ['InputError', 'read_h5ad', 'fit_anndata', 'demo_data', 'main']
 
 # %% ../nbs/07_cli.ipynb #4dcb7d0e
 class InputError(ValueError):
     "Bad input to the command (file, keys, counts): `main` prints it on one line and returns 2"
-
-def _one_line(e:BaseException) -> str:
-    "An exception's message on one line (KeyError's quotes dropped, Pyro's trace-shape tables cut off)"
-    msg = e.args[0] if isinstance(e, KeyError) and e.args else str(e)
-    msg = str(msg).split("Trace Shapes:")[0]
-    return " ".join(msg.split()) or type(e).__name__
 
 def _for_the_shell(msg:str) -> str:
     "The library's advice in the command's words: `layer=...` becomes `--layer NAME`"
@@ -67,165 +61,6 @@ def _atomic_write(path, # the final file
     except BaseException:
         Path(tmp).unlink(missing_ok=True); raise
     return path
-
-# %% ../nbs/07_cli.ipynb #d34e789a
-def latent_scores(latent:np.ndarray, # (n_cells, n_latent)
-                  labels=None, # cell labels (None: no clustering scores)
-                  batches=None, # batch of each cell (None: no batch mixing score)
-                  seed:int=0, # K-means seed
-                 ) -> dict:
-    "ARI, NMI and ASW against `labels` (at least 2 of them) and batch entropy (at least 2 batches), as floats"
-    from scvi_nb.metrics import clustering_scores, batch_entropy
-    out, n = {}, len(latent)
-    if labels is not None:
-        labels = np.asarray(pd.Series(labels).astype(str))
-        k = len(np.unique(labels))
-        if 2 <= k < n: out.update({key: float(v) for key, v in clustering_scores(latent, labels, n_clusters=k, seed=seed).items()})
-    if batches is not None:
-        batches = np.asarray(pd.Series(batches).astype(str))
-        if 2 <= len(np.unique(batches)) and n >= 3: out["batch_entropy"] = float(batch_entropy(latent, batches, k=min(50, n - 1)))
-    return out
-
-# %% ../nbs/07_cli.ipynb #09e73114
-def latent_umap(latent:np.ndarray, # (n_cells, n_latent)
-                seed:int=0, # UMAP's random state
-                n_neighbors:int=15, # neighbours in the graph (at most n_cells - 1)
-               ) -> np.ndarray:
-    "2-D UMAP coordinates of the latent space: scanpy's neighbour graph on it, then `sc.tl.umap`"
-    import anndata as ad, scanpy as sc
-    a = ad.AnnData(obs=pd.DataFrame(index=[str(i) for i in range(len(latent))]), obsm={"X_scvi": np.asarray(latent, dtype=np.float32)})
-    sc.pp.neighbors(a, use_rep="X_scvi", n_neighbors=max(2, min(n_neighbors, len(latent) - 1)), random_state=seed)
-    sc.tl.umap(a, random_state=seed)
-    return a.obsm["X_umap"]
-
-# %% ../nbs/07_cli.ipynb #922d781f
-def _figure(w:float, h:float):
-    from matplotlib.figure import Figure
-    return Figure(figsize=(w, h), dpi=80, layout="constrained")
-
-def png_base64(fig) -> str:
-    "A matplotlib figure as base64-encoded PNG (what goes after `data:image/png;base64,`)"
-    buf = io.BytesIO(); fig.savefig(buf, format="png", dpi=80)
-    return base64.b64encode(buf.getvalue()).decode("ascii")
-
-def loss_figure(history:pd.DataFrame): # `SCVI.history_df`
-    "Training loss and validation -ELBO per cell by epoch, and the KL weight"
-    fig = _figure(8, 3); ax1, ax2 = fig.subplots(1, 2)
-    ep = history.index.to_numpy()
-    ax1.plot(ep, history["train_loss"], label="training loss (KL warm-up)")
-    if history["elbo_validation"].notna().any(): ax1.plot(ep, -history["elbo_validation"], label="validation −ELBO")
-    ax1.set(xlabel="epoch", ylabel="per cell", title="loss"); ax1.legend(fontsize=8)
-    ax2.plot(ep, history["kl_weight"], color="k"); ax2.set(xlabel="epoch", ylabel="weight", title="KL weight", ylim=(-0.02, 1.02))
-    return fig
-
-# %% ../nbs/07_cli.ipynb #07da7e96
-def umap_figure(xy:np.ndarray, # (n_cells, 2) coordinates
-                colours:dict, # panel title -> values per cell (categorical: strings; numeric: a float array)
-                seed:int=0, # drawing order (shuffled, so no category hides the others)
-               ):
-    "One scatter panel per entry of `colours`, categories with a legend (up to 20), numbers with a colour bar"
-    from matplotlib.lines import Line2D
-    import matplotlib as mpl
-    n, k = len(xy), len(colours)
-    fig = _figure(4.6 * k, 3.4); axes = np.atleast_1d(fig.subplots(1, k))
-    order, s = np.random.default_rng(seed).permutation(n), float(np.clip(20000 / max(n, 1), 2, 30))
-    for ax, (title, v) in zip(axes, colours.items()):
-        v = np.asarray(v)
-        if v.dtype.kind in "fiu":
-            pts = ax.scatter(xy[order, 0], xy[order, 1], c=v[order], s=s, cmap="viridis", linewidths=0)
-            fig.colorbar(pts, ax=ax, shrink=0.8)
-        else:
-            cat = pd.Categorical(v.astype(str))
-            cmap = mpl.colormaps["tab10" if len(cat.categories) <= 10 else "tab20"]
-            cols = np.array([cmap(i % 20) for i in range(len(cat.categories))])
-            ax.scatter(xy[order, 0], xy[order, 1], c=cols[cat.codes[order]], s=s, linewidths=0)
-            if len(cat.categories) <= 20:
-                hs = [Line2D([], [], marker="o", ls="", color=cols[i], label=c) for i, c in enumerate(cat.categories)]
-                ax.legend(handles=hs, fontsize=7, frameon=False, loc="center left", bbox_to_anchor=(1, 0.5))
-        ax.set(title=title, xticks=[], yticks=[], xlabel="UMAP 1", ylabel="UMAP 2")
-    return fig
-
-# %% ../nbs/07_cli.ipynb #22455c83
-def versions() -> dict:
-    "Versions of Python and of the libraries a run depends on"
-    from importlib.metadata import version, PackageNotFoundError
-    out = {"python": platform.python_version(), "scvi_nb": scvi_nb.__version__}
-    for name, dist in [("torch", "torch"), ("pyro", "pyro-ppl"), ("lightning", "pytorch-lightning"),
-                       ("anndata", "anndata"), ("scanpy", "scanpy"), ("numpy", "numpy")]:
-        try: out[name] = version(dist)
-        except PackageNotFoundError: out[name] = "not installed"
-    out["platform"] = platform.platform()
-    return out
-
-_SCORE_HELP = {"ari": "adjusted Rand index of K-means clusters (k = number of labels) vs the labels; 1 is perfect",
-               "nmi": "normalised mutual information of the same clusters and the labels; 1 is perfect",
-               "asw": "average silhouette width of the labels in the latent space; -1 to 1, higher is better separated",
-               "batch_entropy": "mean entropy (natural log) of the batches among each cell's 50 nearest neighbours; 0 is no mixing, ln(number of batches) is perfect mixing"}
-
-_PPC_HELP = {"coverage_90": "share of the observed counts inside the central 90% predictive interval of their cell and gene (randomised PIT rule for ties); 0.90 when calibrated",
-             "coverage_50": "the same for the central 50% interval; 0.50 when calibrated",
-             "cv_gene_pearson": "Pearson correlation over genes of the observed and the generated coefficient of variation; 1 is perfect",
-             "zero_fraction_mae": "mean absolute difference over genes of the observed and the generated fraction of zeros; 0 is perfect"}
-
-_LABEL_HELP = {"accuracy_labelled": "share of the labelled (training) cells whose predicted label is the given one",
-               "unsure_unlabelled": "share of the unlabelled cells whose most probable label has probability under 0.5"}
-
-# %% ../nbs/07_cli.ipynb #4b3d619f
-def _table(rows, head=None) -> str:
-    e = lambda x: html.escape(str(x))
-    h = "<tr>" + "".join(f"<th>{e(c)}</th>" for c in head) + "</tr>" if head else ""
-    return "<table>" + h + "".join("<tr>" + "".join(f"<td>{e(c)}</td>" for c in r) + "</tr>" for r in rows) + "</table>"
-
-_CSS = ("body{font-family:system-ui,sans-serif;max-width:1000px;margin:2em auto;padding:0 1em;color:#222}"
-        "table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:.25em .6em;text-align:left}"
-        "th{background:#f3f3f3}img{max-width:100%}.note{color:#555}")
-
-# %% ../nbs/07_cli.ipynb #d7321eee
-def report_html(title:str, # page title
-                summary:dict, # what was run on what: shown first
-                scores:dict, # from `latent_scores`
-                figures:dict, # caption -> base64 PNG
-                settings:dict, # the run's arguments
-                versions:dict, # from `versions()`
-                notes:list=(), # remarks (e.g. a skipped UMAP)
-                ppc:dict|None=None, # posterior predictive check: dict(scores, figure (base64 PNG), n_cells, n_samples)
-                labels:dict|None=None, # scANVI's labels: dict(scores, figure (confusion matrix, base64 PNG), predicted_unlabelled)
-               ) -> str:
-    "A self-contained HTML report: every image is a base64 `data:` URI, nothing is fetched"
-    e = html.escape
-    parts = [f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{e(title)}</title><style>{_CSS}</style></head><body>",
-             f"<h1>{e(title)}</h1>", "<h2>Summary</h2>", _table(summary.items())]
-    if scores:
-        parts += ["<h2>Scores of the latent space</h2>",
-                  _table([(k, f"{v:.3f}", _SCORE_HELP.get(k, "")) for k, v in scores.items()], head=("score", "value", "meaning"))]
-    for cap, png in figures.items():
-        parts += [f"<h2>{e(cap)}</h2>", f"<img alt='{e(cap)}' src='data:image/png;base64,{png}'>"]
-    if ppc:
-        parts += ["<h2>Posterior predictive check</h2>",
-                  f"<p>Counts drawn from the fitted model for {ppc['n_cells']} cells ({ppc['n_samples']} draws each), "
-                  "compared with the observed counts of the same cells (<code>scvi_nb.criticism</code>).</p>",
-                  _table([(k, f"{v:.3f}", _PPC_HELP.get(k, "")) for k, v in ppc["scores"].items()], head=("statistic", "value", "meaning")),
-                  f"<img alt='zero fraction against mean, observed and generated' src='data:image/png;base64,{ppc['figure']}'>"]
-    if labels:
-        sc = labels["scores"]
-        parts += ["<h2>Labels (scANVI)</h2>",
-                  f"<p>scANVI learnt from the {sc['n_labelled']} cells with a label and predicted one for every cell "
-                  "(<code>obs['scvi_nb_prediction']</code>). The confusion matrix is of the labelled cells, which scANVI trained on.</p>",
-                  _table([(k, f"{v:.3f}" if isinstance(v, float) else v, _LABEL_HELP.get(k, "")) for k, v in sc.items()], head=("statistic", "value", "meaning")),
-                  f"<img alt='confusion matrix of the labelled cells' src='data:image/png;base64,{labels['figure']}'>"]
-        if labels["predicted_unlabelled"]:
-            parts += ["<p>Predicted labels of the unlabelled cells:</p>", _table(labels["predicted_unlabelled"].items(), head=("label", "cells"))]
-    parts += [f"<p class='note'>{e(n)}</p>" for n in notes]
-    parts += ["<h2>Settings</h2>", _table(settings.items()), "<h2>Versions</h2>", _table(versions.items())]
-    blob = dict(summary=summary, scores=scores, settings=settings, versions=versions)
-    if ppc: blob["posterior_predictive"] = dict(ppc["scores"], n_cells=ppc["n_cells"], n_samples=ppc["n_samples"])
-    if labels: blob["labels"] = dict(labels["scores"], predicted_unlabelled=labels["predicted_unlabelled"])
-    blob = json.dumps(blob, default=str)
-    blob = blob.replace("</", "<\\/")   # a path with '</script>' cannot end the block early
-    parts += [f"<script type='application/json' id='scvi-nb-results'>{blob}</script>",
-              f"<p class='note'>Written by scvi-nb {e(scvi_nb.__version__)}. The images are embedded; the page needs no network.</p>",
-              "</body></html>"]
-    return "\n".join(parts)
 
 # %% ../nbs/07_cli.ipynb #8c02b130
 def _check_model_dir(d:Path, flag:str="--model-dir"):
@@ -369,102 +204,11 @@ def fit_anndata(adata, # AnnData with raw counts (in X or `layer`)
     if scanvi is not None:
         scanvi.save(_scanvi_dir(model_dir), overwrite=True)
         res.update(scanvi_dir=_scanvi_dir(model_dir), scanvi_seconds=scanvi_s, scanvi_epochs=len(scanvi.history_df))
-    res.update(_write_report(model, adata, z, run, res, seed, scanvi))
+    rep = report_page(model, adata, z, run, res, seed, scanvi)   # `07a_report`
+    page = rep.pop("html")
+    _atomic_write(report, lambda p: Path(p).write_text(page, encoding="utf-8"))
+    res.update(rep)
     return res
-
-# %% ../nbs/07_cli.ipynb #b8be0acd
-def _report_figures(model, adata, z, labels, batches, notes:list, seed:int=0) -> dict:
-    "Training curves and, for 10 cells or more, a UMAP coloured by batch and labels (or total counts); what was skipped goes to `notes`"
-    reg = model.registry
-    figures = {"Training": png_base64(loss_figure(model.history_df))}
-    colours = {}
-    if batches is not None: colours[f"batch ({reg.batch_key})"] = batches.astype(str)
-    if labels is not None: colours[f"labels ({reg.labels_key})"] = labels.astype(str)
-    if not colours:
-        from scvi_nb.data import get_counts
-        colours["log10 total counts"] = np.log10(np.asarray(get_counts(adata, reg.layer).sum(axis=1), dtype=np.float64).reshape(-1))
-    if len(z) >= 10:
-        try: figures["UMAP of the latent space"] = png_base64(umap_figure(latent_umap(z, seed=seed), colours, seed=seed))
-        except Exception as e:   # UMAP on degenerate latents can fail inside umap-learn; the run's results stand without it
-            notes.append(f"UMAP skipped: {type(e).__name__}: {_one_line(e)}")
-            print(f"scvi-nb: warning: UMAP skipped ({_one_line(e)})", file=sys.stderr)
-    else: notes.append(f"UMAP skipped: {len(z)} cells are too few.")
-    return figures
-
-# %% ../nbs/07_cli.ipynb #78d6656d
-_PPC_CELLS, _PPC_SAMPLES = 1000, 10
-
-def _report_ppc(model, adata, notes:list, seed:int=0) -> dict|None:
-    "The posterior predictive check of the report on at most `_PPC_CELLS` cells: scores, a figure (base64 PNG), sizes"
-    from scvi_nb.criticism import posterior_predictive_check
-    n = adata.n_obs
-    idx = np.sort(np.random.default_rng(seed).choice(n, min(n, _PPC_CELLS), replace=False))
-    try:
-        res = posterior_predictive_check({"scVI": model}, adata, n_samples=_PPC_SAMPLES, indices=idx, seed=seed)
-        fig = png_base64(res.plot_zero_fraction())
-    except Exception as e:   # an extra, like the UMAP: the run's outputs stand without it
-        notes.append(f"Posterior predictive check skipped: {type(e).__name__}: {_one_line(e)}")
-        print(f"scvi-nb: warning: posterior predictive check skipped ({_one_line(e)})", file=sys.stderr)
-        return None
-    row = res.summary.loc["scVI"]
-    return dict(scores={k: float(row[k]) for k in _PPC_HELP}, figure=fig, n_cells=len(idx), n_samples=_PPC_SAMPLES)
-
-# %% ../nbs/07_cli.ipynb #60e5e16e
-def confusion_figure(truth, # given labels
-                     predicted, # predicted labels
-                    ):
-    "Row-normalised confusion matrix (rows: truth, columns: prediction) with the counts written in each cell"
-    tab = pd.crosstab(pd.Series(np.asarray(truth).astype(str), name="given"), pd.Series(np.asarray(predicted).astype(str), name="predicted"))
-    frac = tab.div(tab.sum(1), axis=0)
-    k = max(tab.shape)
-    fig = _figure(1.2 + 0.45 * tab.shape[1] + 2, 1 + 0.4 * tab.shape[0]); ax = fig.subplots()
-    im = ax.imshow(frac.to_numpy(), cmap="Blues", vmin=0, vmax=1)
-    ax.set_xticks(range(tab.shape[1]), tab.columns, rotation=60, ha="right", fontsize=7)
-    ax.set_yticks(range(tab.shape[0]), tab.index, fontsize=7)
-    for (r, c), v in np.ndenumerate(tab.to_numpy()):
-        if v: ax.text(c, r, str(v), ha="center", va="center", fontsize=6 if k > 10 else 7, color="w" if frac.iat[r, c] > 0.5 else "k")
-    ax.set(xlabel="predicted", ylabel="given label"); fig.colorbar(im, ax=ax, shrink=0.8, label="fraction of the row")
-    return fig
-
-def _report_labels(adata, scanvi, seconds:float, epochs:int) -> dict:
-    "The report's label section: accuracy on the cells whose label was given, their confusion matrix, the others' predictions"
-    reg = scanvi.registry
-    given = adata.obs[reg.labels_key].astype(str).to_numpy()
-    pred = adata.obs["scvi_nb_prediction"].astype(str).to_numpy()
-    p_max = adata.obsm["scvi_nb_probabilities"].to_numpy().max(1)
-    known = given != reg.label_categories[-1]
-    scores = {"accuracy_labelled": float((pred[known] == given[known]).mean()), "n_labelled": int(known.sum()),
-              "n_unlabelled": int((~known).sum()), "unsure_unlabelled": float((p_max[~known] < 0.5).mean()) if (~known).any() else 0.0,
-              "scanvi_epochs": int(epochs), "scanvi_seconds": round(float(seconds), 1)}
-    counts = pd.Series(pred[~known]).value_counts()
-    return dict(scores=scores, figure=png_base64(confusion_figure(given[known], pred[known])), predicted_unlabelled=counts.to_dict())
-
-# %% ../nbs/07_cli.ipynb #e1107a47
-def _write_report(model, adata, z, run:dict, res:dict, seed:int=0, scanvi=None) -> dict:
-    "Scores, figures and the HTML file of a finished run"
-    reg, hist, notes = model.registry, model.history_df, []
-    labels = adata.obs[reg.labels_key].to_numpy() if reg.labels_key else None
-    batches = adata.obs[reg.batch_key].to_numpy() if reg.batch_key else None
-    scores = latent_scores(z, labels, batches, seed=seed)
-    if reg.labels_key and not any(k in scores for k in ("ari", "nmi", "asw")): notes.append("Clustering scores skipped: fewer than 2 labels (or no more cells than labels).")
-    if reg.batch_key and "batch_entropy" not in scores: notes.append("Batch mixing skipped: fewer than 2 batches.")
-    figures = _report_figures(model, adata, z, labels, batches, notes, seed)
-    ppc = _report_ppc(model, adata, notes, seed)
-    lab = None if scanvi is None else _report_labels(adata, scanvi, res["scanvi_seconds"], res["scanvi_epochs"])
-    last = hist.iloc[-1]
-    summary = {"input": run.get("input", "(in memory)"), "cells": reg.n_cells, "genes": reg.n_genes,
-               "counts": "adata.X" if reg.layer is None else f"adata.layers['{reg.layer}']",
-               "batches": ", ".join(reg.batch_categories[:10]) + (" ..." if reg.n_batch > 10 else ""),
-               "labels": reg.n_labels if reg.labels_key else "none",
-               "epochs trained": res["n_epochs"], "training time (s)": f"{res['train_seconds']:.1f}",
-               "final training loss": f"{last['train_loss']:.2f}", "final validation ELBO": f"{last['elbo_validation']:.2f}",
-               "device": str(model._device()), "output": str(res["out"]), "model": str(res["model_dir"])}
-    if scanvi is not None: summary["scANVI model"] = str(res["scanvi_dir"])
-    page = report_html(f"scvi-nb report: {Path(str(summary['input'])).name}", summary, scores, figures,
-                       {k: str(v) for k, v in run.items()}, versions(), notes, ppc, lab)
-    _atomic_write(res["report"], lambda p: Path(p).write_text(page, encoding="utf-8"))
-    return dict(scores=scores, notes=notes, posterior_predictive=None if ppc is None else dict(ppc["scores"]),
-                labels=None if lab is None else lab["scores"])
 
 # %% ../nbs/07_cli.ipynb #5ba12552
 _DEMO = {"cortex": dict(epochs=None, batch_key=None, labels_key="cell_type"),   # epochs None: the package's recipe

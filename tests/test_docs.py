@@ -169,6 +169,10 @@ def test_reader_pages_name_no_builds_lanes_or_local_files(tmp_path):
     found = [(i, w.split(" (")[0]) for i, w, _ in render_docs.maintainer_words(nb, tmp_path, tmp_path)]
     assert found == [(0, "a build number"), (0, "test lanes"), (0, "DESIGN.md, which is not in the repository"),
                      (1, "a file the repository does not have"), (2, "a local path in a stored output")], found
+    tqdm = new_output("stream", name="stderr", text="/work/main/.venv/lib/python3.11/site-packages/tqdm/auto.py:21: "
+                      "TqdmWarning: IProgress not found. Please update jupyter and ipywidgets.\n")
+    (_, what, _), = render_docs.maintainer_words(_page(new_code("import scvi_nb.api", outputs=[tqdm])), tmp_path, tmp_path)
+    assert what.startswith("a local path in a stored output (TqdmWarning: IProgress not found;") and "hidden set-up cell" in what, what
 
 
 def test_render_docs_reports_prose_problems(tmp_path):

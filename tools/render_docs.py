@@ -380,6 +380,7 @@ _MAINTAINER = [(re.compile(r"\bBuilds?\s+\d+", re.I), "a build number"),
                (re.compile(r"\bseed notebook\b|\bseed's notebook\b", re.I), "the seed notebook"),
                (re.compile(r"\bDESIGN\.md\b"), "DESIGN.md, which is not in the repository")]
 _LOCAL = re.compile(r"(?:/work/|\.venv/lib|site-packages/|/home/[\w.-]+/|/Users/[\w.-]+/|/root/)")
+_WARNING = re.compile(r"\S*\.py:\d+: (\w*Warning): ([^\n.]{1,80})")
 
 
 def _names_repo_file(name: str, root: Path) -> bool:
@@ -409,7 +410,11 @@ def maintainer_words(nb, here: Path = NBS, root: Path = ROOT) -> list:
         elif c.cell_type == "code":
             text = _cell_output_text(c) + "\n".join(str(o.get("evalue", "")) + "".join(o.get("traceback", []))
                                                     for o in c.get("outputs", []))
-            out += [(i, "a local path in a stored output", excerpt(text, m)) for m in _LOCAL.finditer(text)]
+            for m in _LOCAL.finditer(text):
+                w = _WARNING.match(text, m.start())   # a warning prints the file that raised it: say which, and the fix
+                out.append((i, "a local path in a stored output" + (f" ({w.group(1)}: {w.group(2).strip()}; filter it in a hidden"
+                            " set-up cell above the import or call that raises it, or catch it there, and re-run)" if w else ""),
+                            excerpt(text, m)))
     seen = set()   # one finding per cell and kind: a traceback repeats its path on every line
     return [f for f in out if not (f[:2] in seen or seen.add(f[:2]))]
 
