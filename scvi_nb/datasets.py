@@ -231,8 +231,8 @@ def load_cortex(n_genes:int|None=558, # keep the genes of highest count variance
             note = (f"the file holds only {n_file} of the {_CORTEX_ALL_GENES} genes (the most detected ones), so these are the "
                     f"{n_genes} highest-variance genes within those {n_file}: an approximation of the paper's {n_genes}-gene set "
                     "(high-variance genes detected in few cells, e.g. Htr3a, Tac2, Cxcl14, are missing)")
-            warnings.warn(f"Cortex read from {f.name}, which holds {n_file} of the {_CORTEX_ALL_GENES} genes: {note}. "
-                          "Without a local copy, load_cortex downloads the original file and selects as the paper does.")
+            warnings.warn(f"Cortex read from {f.name}: {note}. Without a local copy, load_cortex downloads the original "
+                          "file and selects as the paper does.")
         adata.uns["gene_selection"] = dict(rule="top variance of raw counts", n_genes=int(n_genes),
                                            n_genes_in_file=int(n_file), file=f.name, note=note)
     return adata
