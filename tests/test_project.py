@@ -210,7 +210,6 @@ def broken_links(text: str, base: Path) -> list:
     "Links in markdown `text` (relative ones read from the folder `base`) that lead nowhere in the repository or the site"
     readme = _tool("make_readme")
     site, repo, raw = readme.site_urls()
-    branch = repo_branch = None
     bad = []
     for m in readme._LINK.finditer(text):
         url = m.group(3).split("#")[0]
@@ -221,8 +220,8 @@ def broken_links(text: str, base: Path) -> list:
         elif url.startswith(raw + "/"):
             if not (ROOT / url[len(raw) + 1:]).exists(): bad.append(f"{m.group(3)}: no such file in the repository")
         elif url.startswith(repo + "/blob/") or url.startswith(repo + "/tree/"):
-            path = url[len(repo):].split("/", 3)[3] if url.count("/") > len(repo.split("/")) + 1 else ""
-            if not (ROOT / path).exists(): bad.append(f"{m.group(3)}: no such file in the repository")
+            parts = url[len(repo) + 1:].split("/", 2)                    # blob|tree, branch, path
+            if len(parts) < 3 or not (ROOT / parts[2]).exists(): bad.append(f"{m.group(3)}: no such file in the repository")
         elif re.match(r"^[a-z][a-z0-9+.-]*:", url): continue                         # another site: not ours to check
         elif not (base / url).exists(): bad.append(f"{m.group(3)}: no such file beside {base.relative_to(ROOT)}")
     return bad

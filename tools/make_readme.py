@@ -55,7 +55,7 @@ def site_urls():
 def absolute_links(text, base="nbs"):
     "Markdown links and images of `text` (written relative to the folder `base`) made absolute; absolute ones kept"
     site, repo, raw = site_urls()
-    branch = get_config(ROOT).branch
+    branch = raw.rsplit("/", 1)[1]
     def fix(m):
         bang, label, url = m.groups()
         if re.match(r"^[a-z][a-z0-9+.-]*:|^#|^/", url): return m.group(0)
