@@ -150,11 +150,11 @@ def _softplus(u:Tensor)->Tensor:
     return F.softplus(u, threshold=40.)
 
 # %% ../nbs/00_distributions.ipynb #28f0e4aa
-def _nb_positive(x:Tensor, mu:Tensor, theta:Tensor, d_theta:Tensor)->Tensor:
-    "log NB(x; μ, θ) for x > 0 by the saddle-point form of §4, given d_theta = δ(θ)."
+def _nb_positive(x:Tensor, mu:Tensor, theta:Tensor, d_theta:Tensor, stirlerr=_stirlerr)->Tensor:
+    "log NB(x; μ, θ) for x > 0 by the saddle-point form of §4, given d_theta = δ(θ); `stirlerr` is δ at arguments ≥ 1."
     r = (theta + mu) / (theta + x)                               # θ/m₁
     d = theta * (x - mu) / (theta + mu)                          # x - m₂ = -(θ - m₁)
-    return (_stirlerr(theta + x) - d_theta - _stirlerr(x)
+    return (stirlerr(theta + x) - d_theta - stirlerr(x)
             - _bd0(theta, -d, torch.log(r)) - _bd0(x, d, torch.log(x / mu * r))
             - 0.5 * (_LOG_2PI + torch.log(x)) - 0.5 * torch.log1p(x / theta))
 
@@ -192,11 +192,42 @@ class _LogZINB(torch.autograd.Function):
 
 
 # %% ../nbs/00_distributions.ipynb #32605a39
+_SHIFT = 10   # the recurrences' step: z < 10 is moved to w = z + 10, where the series of §4 and §5 hold
+
+def _stirlerr_series(z:Tensor)->Tensor:
+    "δ(z) by the series of §4, for z ≥ 10."
+    inv_z = z.reciprocal()
+    return inv_z * _poly(inv_z * inv_z, _STIRLING[:_nterms(z, 3, 6)])
+
+def _digamma_m_log_series(z:Tensor)->Tensor:
+    "E(z) by the series of §5, for z ≥ 10."
+    inv_z = z.reciprocal()
+    inv_z2 = inv_z * inv_z
+    return -0.5 * inv_z + inv_z2 * _poly(inv_z2, _DIGAMMA[:_nterms(z, 3, 6)])
+
+def _stirlerr_ge1(z:Tensor)->Tensor:
+    "δ(z) for z ≥ 1 without `lgamma`: the series at z ≥ 10, below that at w = z + 10 brought back by Γ(z+1) = zΓ(z)."
+    zs = z.clamp_max(10.)
+    w = zs + _SHIFT
+    ratio = (zs + 1) / w
+    for k in range(2, _SHIFT + 1): ratio = ratio * ((zs + k) / w)   # ∏ (z+k)/w, between 10!/10¹⁰ and 1
+    direct = _stirlerr_series(w) + (zs + 0.5) * torch.log(w / zs) - torch.log(ratio) - _SHIFT
+    return _pick(_step(z, 10.), _stirlerr_series(z.clamp_min(10.)), direct)
+
+def _digamma_m_log_ge1(z:Tensor)->Tensor:
+    "E(z) = ψ(z) - log z for z ≥ 1 without `digamma`: as `_stirlerr_ge1`, by ψ(z+1) = ψ(z) + 1/z."
+    zs = z.clamp_max(10.)
+    w = zs + _SHIFT
+    inv_sum = zs.reciprocal()
+    for k in range(1, _SHIFT): inv_sum = inv_sum + (zs + k).reciprocal()
+    direct = _digamma_m_log_series(w) + torch.log(w / zs) - inv_sum
+    return _pick(_step(z, 10.), _digamma_m_log_series(z.clamp_min(10.)), direct)
+
 def _zinb_dense(x:Tensor, mu:Tensor, theta:Tensor, p:Tensor, d_theta:Tensor):
     "log ZINB on every entry (no gather) and Δ = ℓ₀ - p for the backward pass."
     out0, sp_p, delta = _zinb_zero(mu, theta, p)
     pos = _step(x, 0.)
-    log_pos = _nb_positive(x + (1 - pos), mu, theta, d_theta) - sp_p      # y = 0 evaluated at y = 1, then dropped
+    log_pos = _nb_positive(x + (1 - pos), mu, theta, d_theta, _stirlerr_ge1) - sp_p   # y = 0 evaluated at y = 1, then dropped
     return _pick(pos, log_pos, out0), delta
 
 def _zinb_dense_grads(grad:Tensor, x:Tensor, mu:Tensor, theta:Tensor, p:Tensor, delta:Tensor, e_theta:Tensor):
@@ -206,7 +237,7 @@ def _zinb_dense_grads(grad:Tensor, x:Tensor, mu:Tensor, theta:Tensor, p:Tensor, 
     s = theta + mu
     w = (x - mu) / s
     g = grad * coef
-    d_t = _log1pmx(w, torch.log((theta + x) / s)) + pos * (_digamma_m_log(x + theta) - e_theta)
+    d_t = _log1pmx(w, torch.log((theta + x) / s)) + pos * (_digamma_m_log_ge1(x + (1 - pos) + theta) - e_theta)
     return g * (theta * w / mu), g * d_t, grad * (torch.sigmoid(-p) - coef)
 
 def _unexpanded(t:Tensor)->Tensor:
@@ -390,19 +421,26 @@ class ZINB(_Counts):
         return (1 - pi) * (self.mu + self.mu**2 / self.theta) + pi * (1 - pi) * self.mu**2
 
 # %% ../nbs/00_distributions.ipynb #e52831f0
-def _compile_zinb(enable:bool=True)->bool:
+_COMPILED_FNS = []   # the compiled (forward, backward), made once per process
+
+def _compile_zinb(enable:bool=True, device:str="cpu")->bool:
     "Route `log_zinb_positive` through `torch.compile`d copies of the dense path (False: back to eager); True if compiled."
     global _COMPILED
     _COMPILED = None
     if not enable: return False
-    fns = (torch.compile(_zinb_dense, dynamic=True), torch.compile(_zinb_dense_grads, dynamic=True))
-    x, mu = torch.tensor([[0., 3.], [1., 0.]]), torch.full((2, 2), 2.0, requires_grad=True)
-    try:                                 # compile now, so that a missing compiler shows here and not inside training
-        _COMPILED = fns
-        log_zinb_positive(x, mu, torch.ones(2), torch.zeros(2, 2)).sum().backward()
+    if not _COMPILED_FNS:
+        _COMPILED_FNS.append((torch.compile(_zinb_dense, dynamic=True), torch.compile(_zinb_dense_grads, dynamic=True)))
+    # compile now, on `device`, so that a missing compiler shows here and not inside training; 3 × 5 (not square, no
+    # size 1) so that the dynamic shapes compiled here serve every minibatch of a training run without recompiling
+    x = torch.tensor([[0., 3., 1., 0., 7.]] * 3, device=device)
+    mu = torch.full((3, 5), 2.0, device=device, requires_grad=True)
+    try:
+        _COMPILED = _COMPILED_FNS[0]
+        log_zinb_positive(x, mu, torch.ones(5, device=device), torch.zeros(3, 5, device=device)).sum().backward()
     except Exception as e:               # no compiler, an unsupported platform: the eager functions stay
         import warnings
         _COMPILED = None
+        _COMPILED_FNS.clear()
         warnings.warn(f"torch.compile of the ZINB likelihood failed ({type(e).__name__}: {str(e)[:200]}); "
                       "log_zinb_positive stays eager. On a CPU torch.compile needs a C++ compiler (gcc or clang).")
         return False

@@ -6,7 +6,7 @@ Docs: https://scvi-nb.github.io/scvi-nb/train.html.md"""
 
 # %% ../nbs/04_train.ipynb #cf90ab0f
 from __future__ import annotations
-import contextlib, logging, math, operator, signal, threading, time, warnings
+import contextlib, logging, math, operator, os, shutil, signal, threading, time, warnings
 from typing import NamedTuple
 import numpy as np
 import pandas as pd
@@ -19,11 +19,12 @@ from torch.distributions import kl_divergence
 from .model import ScviModule
 from .data import ScviDataModule
 from .loaders import covariates
+from .distributions import _compile_zinb
 
 # %% auto #0
-__all__ = ['DEFAULT_LR', 'kl_warmup', 'KeepTraces', 'MeanFieldELBO', 'loss_parts', 'ScviTrainingPlan', 'History',
-           'scvi_tools_history', 'EpochSeeder', 'NonFiniteGuard', 'BestAfterWarmup', 'default_max_epochs',
-           'default_kl_warmup', 'TrainingInterrupted', 'TrainingRun', 'train_module']
+__all__ = ['DEFAULT_LR', 'COMPILE_MIN_WORK', 'kl_warmup', 'KeepTraces', 'MeanFieldELBO', 'loss_parts', 'ScviTrainingPlan',
+           'History', 'scvi_tools_history', 'EpochSeeder', 'NonFiniteGuard', 'BestAfterWarmup', 'default_max_epochs',
+           'default_kl_warmup', 'TrainingInterrupted', 'TrainingRun', 'compile_for_run', 'train_module']
 
 # %% ../nbs/04_train.ipynb #a58fe592
 def kl_warmup(epoch:int, n_epochs_kl_warmup:int|None) -> float:
@@ -160,7 +161,9 @@ class ScviTrainingPlan(pl.LightningModule):
         params = [p for n, p in self.module.named_parameters() if p.requires_grad and n not in masked]
         params = params if not masked else [dict(params=params), dict(params=[p for n, p in self.module.named_parameters()
                                                                             if n in masked], weight_decay=0.0)]
-        opt = torch.optim.Adam(params, lr=self.lr, weight_decay=self.weight_decay, eps=self.eps, foreach=True)
+        on_cpu_or_cuda = all(p.device.type in ("cpu", "cuda") for p in self.module.parameters())
+        opt = torch.optim.Adam(params, lr=self.lr, weight_decay=self.weight_decay, eps=self.eps,
+                               **(dict(fused=True) if on_cpu_or_cuda else dict(foreach=True)))   # one kernel for all tensors
         if self.reduce_lr_on_plateau:
             sched = torch.optim.lr_scheduler.ReduceLROnPlateau(opt, mode="max", factor=self.lr_factor, patience=self.lr_patience)
             return dict(optimizer=opt, lr_scheduler=dict(scheduler=sched, monitor="elbo_validation"))
@@ -352,6 +355,34 @@ def _after_interrupt(trainer, plan, history:History, guard:NonFiniteGuard, dm) -
     return TrainingInterrupted(f"training interrupted during epoch {trainer.current_epoch}: the model holds {restored}, "
                                f"its history the {n} complete epoch(s)", TrainingRun(plan, trainer, history.df, dm))
 
+# %% ../nbs/04_train.ipynb #49ca0f27
+COMPILE_MIN_WORK = 2e9   # cells × genes × epochs from which a CPU run compiles the likelihood by default
+
+def _have_cxx() -> bool:
+    "A C++ compiler that torch.compile can use on a CPU"
+    return any(shutil.which(c) for c in (os.environ.get("CXX") or "g++", "c++", "clang++"))
+
+def _train_device(accelerator) -> str:
+    "The device type the steps run on: 'cpu', 'cuda', 'mps', ..."
+    if accelerator == "cpu": return "cpu"
+    if accelerator in ("auto", "gpu", "cuda") and torch.cuda.is_available(): return "cuda"
+    if accelerator in ("auto", "mps") and torch.backends.mps.is_available(): return "mps"
+    return "cpu" if accelerator == "auto" else str(accelerator)
+
+def compile_for_run(compile_likelihood:bool|None, # as asked; None: decide from the run's size
+                    module, # the model to train
+                    n_train:int, # training cells
+                    max_epochs:int, # the run's epochs at most
+                    device:str, # where the steps run: "cpu", "cuda", ...
+                   ) -> bool:
+    "Whether this run trains with the compiled ZINB likelihood; switches it on (`_compile_zinb`) if so"
+    if compile_likelihood is None:
+        work = n_train * getattr(module, "n_input", 0) * max_epochs
+        compile_likelihood = (device == "cpu" and getattr(module, "likelihood", None) == "zinb"
+                              and work >= COMPILE_MIN_WORK and _have_cxx())
+    return bool(compile_likelihood) and _compile_zinb(device=device)
+
+
 # %% ../nbs/04_train.ipynb #78301056
 _PLAN_ONLY = ("weight_decay", "eps", "lr_min_factor", "lr_factor")   # `ScviTrainingPlan` options train_module has no argument for
 
@@ -375,6 +406,7 @@ def train_module(module:ScviModule, # the model to train (in place)
                  ckpt_path:str|None=None, # resume from this checkpoint (e.g. checkpoint_dir/last.ckpt)
                  enable_progress_bar:bool=True, # Lightning's progress bar
                  plan_kwargs:dict|None=None, # more `ScviTrainingPlan` options: weight_decay, eps, lr_min_factor, lr_factor
+                 compile_likelihood:bool|None=None, # `torch.compile` the ZINB likelihood for this run; None: where it repays itself (`compile_for_run`)
                  **trainer_kwargs) -> TrainingRun:
     "Train `module` on `adata` in place; Ctrl+C raises `TrainingInterrupted` with the best or last complete epoch's weights in place"
     max_epochs = _whole("max_epochs", max_epochs, 1, none_ok=True, hint="; None trains the default number of epochs")
@@ -411,7 +443,10 @@ def train_module(module:ScviModule, # the model to train (in place)
         with warnings.catch_warnings():
             if getattr(module, "frozen_norms", None):   # a query's BatchNorm layers are in eval mode on purpose (03a_surgery)
                 warnings.filterwarnings("ignore", ".*in eval mode at the start of training.*")
+            compiled = compile_for_run(compile_likelihood, module, len(dm.train_idx), max_epochs, _train_device(accelerator))
             try: _fit(trainer, plan, dm, guard, ckpt_path)
             except _Stop: raise _after_interrupt(trainer, plan, history, guard, dm) from None
+            finally:
+                if compiled: _compile_zinb(False)   # evaluation after training runs eager, as before
     module.eval()
     return TrainingRun(plan, trainer, history.df, dm)
