@@ -421,7 +421,7 @@ class SCVI:
               seed:int|None=None, # seed for the split, the shuffling and the networks' noise (None: `settings.seed`, else 0)
               plan_kwargs:dict|None=None, # scvi-tools' spelling of the plan's options: lr, weight_decay, eps, n_epochs_kl_warmup, reduce_lr_on_plateau, lr_factor, lr_patience, lr_min_factor
               early_stopping_monitor:str="elbo_validation", # scvi-tools' spelling; the validation ELBO is the only quantity watched
-              **trainer_kwargs, # more `train_module`/Trainer arguments (early_stopping_patience, n_epochs_kl_warmup, checkpoint_dir, strategy, ...)
+              **trainer_kwargs, # more `train_module`/Trainer arguments (early_stopping_patience, n_epochs_kl_warmup, checkpoint_dir, strategy, compile_likelihood, ...)
              ) -> SCVI:
         "Fit the model; returns self. Early stopping is on by default (scvi-tools: off). Ctrl+C keeps the best or last complete epoch's weights and the history, and raises KeyboardInterrupt"
         if self.adata is None: raise ValueError("this model was loaded without data: load it with SCVI.load(path, adata=...), "

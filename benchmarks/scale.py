@@ -1,0 +1,154 @@
+"""Throughput at scale, side by side: training steps of scvi_nb and of scvi-tools on the same synthetic counts.
+
+    python benchmarks/scale.py                          # 100k and 1M cells, both libraries (about 20 min on 2 cores)
+    python benchmarks/scale.py --cells 20000 --steps 60 # smoke run, about 2 min
+    python benchmarks/scale.py --table-only             # the table again, from results/scale_*.json
+
+Data: `scvi_nb.synthetic` draws 100,000 cells × 2,000 genes from the scVI model (5 types, one batch; about 480 non-zero
+counts per cell) once, into `results/scale_100000.h5ad`; larger sizes repeat those cells (a throughput does not depend on
+which cells repeat) and are written to `results/scale_{n}.h5ad`. Each run is a fresh process (its peak resident memory is
+its own), 2 threads, batch 128, no validation (`train_size=1`), no early stopping, `--steps` training steps, with the
+library's defaults otherwise:
+  scvi_nb       `SCVI(adata, batch_key=None).train(...)`, the AnnData in memory (CSR) and backed (`read_h5ad(backed="r")`);
+                the likelihood compiled when its default run on these data would compile it (`compile_for_run`, with
+                `default_max_epochs(n)` epochs), as a user's `.train()` does.
+  scvi-tools    `SCVI.setup_anndata(adata); SCVI(adata).train(...)`, the AnnData in memory (CSR).
+Cells per second are timed from the 21st step to the last (start-up and compilation left out); the set-up (reading the
+file, `setup_anndata`, building the model) is timed apart. Results go to `results/scale_{library}_{mode}_{n}.json` and
+`results/table_scale.md`.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results"
+SCVI_PY = HERE / ".venv-scvi" / "bin" / "python"
+BASE = 100_000
+WARM_STEPS = 20
+
+
+def write_data(n: int, n_genes: int) -> Path:
+    "results/scale_{n}.h5ad: the synthetic base drawn once, repeated to n cells"
+    import anndata as ad
+    import numpy as np
+    import scipy.sparse as sp
+    from scvi_nb.synthetic import synthetic
+    path = RESULTS / f"scale_{n}.h5ad"
+    if path.exists(): return path
+    base_n = min(n, BASE)
+    base_path = RESULTS / f"scale_{base_n}.h5ad"
+    if not base_path.exists():
+        synthetic(n_cells=base_n, n_genes=n_genes, n_types=5, seed=0).write_h5ad(base_path)
+    if n == base_n: return base_path
+    base = ad.read_h5ad(base_path)
+    reps = -(-n // base_n)
+    X = sp.vstack([base.X] * reps, format="csr")[:n]
+    obs = base.obs.iloc[np.arange(n) % base_n].reset_index(drop=True)
+    obs.index = [f"cell_{i}" for i in range(n)]
+    ad.AnnData(X=X, obs=obs, var=base.var).write_h5ad(path)
+    return path
+
+
+def run_one(library: str, mode: str, path: Path, steps: int) -> dict:
+    "One run in this process: set-up, then `steps` training steps; timings and peak memory"
+    import warnings
+    warnings.filterwarnings("ignore")
+    import anndata as ad
+    import torch
+    torch.set_num_threads(2)
+    t0 = time.perf_counter()
+    adata = ad.read_h5ad(path, backed="r" if mode == "backed" else None)
+    n, n_genes = adata.n_obs, adata.n_vars
+    clock_times: list = []
+
+    def on_batch_end(*_): clock_times.append(time.perf_counter())
+    kw = dict(max_epochs=1, train_size=1.0, batch_size=128, early_stopping=False, enable_progress_bar=False,
+              limit_train_batches=steps)
+    if library == "scvi_nb":
+        from pytorch_lightning.callbacks import Callback
+        import scvi_nb
+        from scvi_nb.train import compile_for_run, default_max_epochs, COMPILE_MIN_WORK, _have_cxx
+        Clock = type("Clock", (Callback,), dict(on_train_batch_end=lambda self, *a: on_batch_end()))
+        model = scvi_nb.SCVI(adata, batch_key=None)
+        compiled = n * n_genes * default_max_epochs(n) >= COMPILE_MIN_WORK and _have_cxx()
+        t_setup = time.perf_counter() - t0
+        t1 = time.perf_counter()
+        model.train(**kw, seed=0, compile_likelihood=compiled, callbacks=[Clock()])
+        version = scvi_nb.__version__
+    else:
+        import scvi
+        from lightning.pytorch.callbacks import Callback as LCallback
+        scvi.settings.seed, scvi.settings.dl_num_workers = 0, 0
+        Clock = type("Clock", (LCallback,), dict(on_train_batch_end=lambda self, *a: on_batch_end()))
+        scvi.model.SCVI.setup_anndata(adata)
+        model = scvi.model.SCVI(adata)
+        compiled = False
+        t_setup = time.perf_counter() - t0
+        t1 = time.perf_counter()
+        model.train(**kw, callbacks=[Clock()], default_root_dir=str(RESULTS / "scale_lightning_logs"))
+        version = scvi.__version__
+    t_train = time.perf_counter() - t1
+    timed = len(clock_times) - 1 - WARM_STEPS
+    cells_per_s = timed * 128 / (clock_times[-1] - clock_times[WARM_STEPS]) if timed > 0 else float("nan")
+    return dict(library=library, version=version, mode=mode, n_cells=n, n_genes=n_genes, steps=len(clock_times),
+                compiled_likelihood=bool(compiled), setup_s=t_setup, train_call_s=t_train,
+                first_steps_s=clock_times[WARM_STEPS] - t1 if timed > 0 else float("nan"), cells_per_s=cells_per_s,
+                peak_rss_gb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20,
+                load_avg=os.getloadavg()[0])
+
+
+def table(rows: list) -> str:
+    out = ["| cells | library | data | likelihood | set-up s | first 20 steps s | cells/s | vs scvi-tools | peak RSS GB |",
+           "|---|---|---|---|---|---|---|---|---|"]
+    ref = {r["n_cells"]: r["cells_per_s"] for r in rows if r["library"] == "scvi-tools"}
+    for r in sorted(rows, key=lambda r: (r["n_cells"], r["library"] != "scvi-tools", r["mode"])):
+        ratio = f"{r['cells_per_s'] / ref[r['n_cells']]:.2f}x" if r["n_cells"] in ref else ""
+        lik = "its own" if r["library"] == "scvi-tools" else ("compiled" if r["compiled_likelihood"] else "eager")
+        out.append(f"| {r['n_cells']:,} | {r['library']} {r['version']} | {r['mode']} | {lik} | {r['setup_s']:.1f} | "
+                   f"{r['first_steps_s']:.1f} | {r['cells_per_s']:,.0f} | {ratio} | {r['peak_rss_gb']:.2f} |")
+    return "\n".join(out)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--cells", type=int, nargs="+", default=[100_000, 1_000_000])
+    ap.add_argument("--genes", type=int, default=2000)
+    ap.add_argument("--steps", type=int, default=400, help="training steps per run (20 of them warm-up)")
+    ap.add_argument("--libraries", nargs="+", default=["scvi-tools", "scvi_nb"])
+    ap.add_argument("--table-only", action="store_true")
+    ap.add_argument("--_run", nargs=4, metavar=("LIB", "MODE", "PATH", "STEPS"), help=argparse.SUPPRESS)
+    a = ap.parse_args()
+    if a._run:
+        lib, mode, path, steps = a._run
+        print(json.dumps(run_one(lib, mode, Path(path), int(steps))))
+        return
+    RESULTS.mkdir(exist_ok=True)
+    if not a.table_only:
+        for n in a.cells:
+            path = write_data(n, a.genes)
+            for lib in a.libraries:
+                for mode in (["memory", "backed"] if lib == "scvi_nb" else ["memory"]):
+                    py = str(SCVI_PY) if lib == "scvi-tools" else sys.executable
+                    env = dict(os.environ, PYTHONPATH=str(HERE.parent))
+                    r = subprocess.run([py, __file__, "--_run", lib, mode, str(path), str(a.steps)], env=env,
+                                       capture_output=True, text=True)
+                    if r.returncode != 0: sys.exit(f"{lib} {mode} {n}: failed\n{r.stderr[-3000:]}")
+                    res = json.loads(r.stdout.strip().splitlines()[-1])
+                    (RESULTS / f"scale_{lib}_{mode}_{n}.json").write_text(json.dumps(res, indent=1))
+                    print(json.dumps(res), flush=True)
+    rows = [json.loads(p.read_text()) for p in sorted(RESULTS.glob("scale_*_*_*.json"))]
+    md = table([r for r in rows if r["n_cells"] in a.cells])
+    (RESULTS / "table_scale.md").write_text(md + "\n")
+    print(md)
+
+
+if __name__ == "__main__":
+    main()
