@@ -18,7 +18,7 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 RESULTS = Path(os.environ.get("SCVI_NB_BENCH_RESULTS", HERE / "results"))
-DATASETS = ("pbmc3k", "cortex", "ifnb", "synthetic")
+DATASETS = ("pbmc3k", "cortex", "ifnb", "synthetic", "synthetic100k")
 LABELS_KEY = "cell_type"  # prepare.py writes the ground-truth labels here for every dataset
 BATCH_KEY = "batch"       # and the batch here, for the datasets that have one (ifnb: the condition)
 
@@ -64,6 +64,12 @@ def split_for(dataset: str, n: int, train, val, s: int):
 
 N_IWAE = 200      # importance samples per held-out cell, both libraries
 IWAE_CHUNK = 16   # cells per pass: 200 samples x 16 cells x 2,000 genes stays well under a GB
+IWAE_MAX_CELLS = 2000   # held-out cells scored by IWAE: all of them up to this (the real data sets have at most 301)
+
+
+def iwae_cells(val_idx):
+    "The held-out cells the IWAE scores: all, or the first IWAE_MAX_CELLS in index order (the same for both libraries)"
+    return np.sort(val_idx)[:IWAE_MAX_CELLS]
 
 
 def iwae_summary(log_w: np.ndarray) -> dict:

@@ -23,6 +23,7 @@ from _common import BATCH_KEY, DATASETS, LABELS_KEY, RESULTS, data_paths, split,
 os.environ.setdefault("SCVI_NB_DATA", str(Path(__file__).resolve().parents[2] / "shared" / "datasets"))  # as .ci/run
 N_HVG = 2000
 SYNTH = dict(n_cells=3000, n_genes=558, n_batches=1, n_types=5, seed=0)
+SYNTH_100K = dict(n_cells=100_000, n_genes=2000, n_batches=1, n_types=5, seed=0)   # the scale of benchmarks/scale.py
 
 
 def _hvg(adata, note, batch_key=None):
@@ -69,11 +70,11 @@ def _cortex():
     return load_cortex(n_genes=558), {"loader": "scvi_nb.data.load_cortex(n_genes=558)"}
 
 
-def _synthetic():
+def _synthetic(params=SYNTH):
     "3,000 x 558 counts from scvi_nb's own generative model (one batch), labels = true types."
     from scvi_nb.data import synthetic
-    a = synthetic(**SYNTH)
-    note = {"loader": f"scvi_nb.data.synthetic(**{SYNTH})"}
+    a = synthetic(**params)
+    note = {"loader": f"scvi_nb.data.synthetic(**{params})"}
     if LABELS_KEY not in a.obs:
         for k in ("cell_type", "type", "labels", "label", "true_type"):
             if k in a.obs:
@@ -86,7 +87,8 @@ def _synthetic():
     return a, note
 
 
-LOADERS = dict(pbmc3k=_pbmc3k, cortex=_cortex, ifnb=_ifnb, synthetic=_synthetic)
+LOADERS = dict(pbmc3k=_pbmc3k, cortex=_cortex, ifnb=_ifnb, synthetic=_synthetic,
+               synthetic100k=lambda: _synthetic(SYNTH_100K))   # 100,000 x 2,000: the defaults at scale
 
 
 def _clean(adata, note):

@@ -14,7 +14,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import (ARCH, BATCH_KEY, IWAE_CHUNK, LABELS_KEY, N_IWAE, N_THREADS, TRAIN, as_elbo,  # noqa: E402
-                     clustering_scores, env_info, epoch_clock, iwae_summary, load_inputs, peak_rss_mb, result_path,
+                     clustering_scores, env_info, epoch_clock, iwae_cells, iwae_summary, load_inputs, peak_rss_mb, result_path,
                      runner_args, split_for, write_json)
 
 
@@ -50,7 +50,7 @@ def main_defaults(args):
                 and np.array_equal(np.sort(model.validation_indices), val_idx))
     model.module.eval()
     torch.manual_seed(0)
-    iw = iwae_summary(log_weights(model, adata, val_idx))
+    iw = iwae_summary(log_weights(model, adata, iwae_cells(val_idx)))
     scores = clustering_scores(np.asarray(model.get_latent()), adata.obs[LABELS_KEY].values, seed=TRAIN["seed"])
     out = dict(library="scvi_nb", version=scvi_nb.__version__, dataset=args.dataset, mode="defaults", split=args.split,
                n_cells=adata.n_obs, n_genes=adata.n_vars, batch_key=batch_key, split_is_ours=bool(split_ok),

@@ -17,7 +17,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import (ARCH, BATCH_KEY, IWAE_CHUNK, LABELS_KEY, N_IWAE, N_THREADS, TRAIN, as_elbo,  # noqa: E402
-                     clustering_scores, env_info, epoch_clock, iwae_summary, load_inputs, peak_rss_mb, recipe, result_path,
+                     clustering_scores, env_info, epoch_clock, iwae_cells, iwae_summary, load_inputs, peak_rss_mb, recipe, result_path,
                      runner_args, split_for, write_json)
 
 
@@ -73,7 +73,7 @@ def main_defaults(args):
     split_ok = (np.array_equal(np.sort(model.train_indices), train_idx)
                 and np.array_equal(np.sort(model.validation_indices), val_idx))
     torch.manual_seed(0)
-    iw = iwae_summary(log_weights(model, adata, val_idx))
+    iw = iwae_summary(log_weights(model, adata, iwae_cells(val_idx)))
     scores = clustering_scores(model.get_latent_representation(), adata.obs[LABELS_KEY].values, seed=TRAIN["seed"])
     epochs_run = int(model.history["kl_weight"].shape[0]) if "kl_weight" in model.history else None
     lib = "scvi-tools-recipe" if args.recipe else "scvi-tools"
