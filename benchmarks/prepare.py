@@ -71,7 +71,7 @@ def _cortex():
 
 
 def _synthetic(params=SYNTH):
-    "3,000 x 558 counts from scvi_nb's own generative model (one batch), labels = true types."
+    "Counts from scvi_nb's own generative model (one batch; SYNTH: 3,000 x 558, SYNTH_100K: 100,000 x 2,000), labels = true types."
     from scvi_nb.data import synthetic
     a = synthetic(**params)
     note = {"loader": f"scvi_nb.data.synthetic(**{params})"}
