@@ -16,15 +16,16 @@ Parts (ms per call):
              scvi_nb's `log_zinb_positive` (fused backward), the same formula through autograd (scvi_nb before it),
              scvi-tools' textbook formula; with --compile also the compiled copies (`_compile_zinb`)
   nets       encoder, reparameterised z, decoder, forward + backward of a trivial loss (the networks alone)
-  plain      the whole negative ELBO in plain torch (closed-form KL) + backward: what Pyro's tracing adds is pyro − plain
-  pyro       `TraceMeanField_ELBO.differentiable_loss(model, guide, ...)` + backward (scvi_nb's training loss)
+  closed     `ScviModule.closed_form_loss` + backward: the same negative ELBO in plain torch, scvi_nb's training loss
+             since Build 14; what Pyro's tracing adds is pyro − closed
+  pyro       `TraceMeanField_ELBO.differentiable_loss(model, guide, ...)` + backward (`closed_form=False`)
   pyro-jit   the same with `JitTraceMeanField_ELBO` (or the reason it fails)
   adam       one `Adam(foreach=True).step()` on the module's gradients
   finite     the per-step checks of scvi_nb's trainer: `isfinite(loss)` and the total-norm check of the gradients
   sct:loss   scvi-tools: `module(tensors, loss_kwargs=...)` + `loss.backward()` (its training step's work)
 Lightning (ms per training step, from the per-epoch wall times of a `Trainer.fit` without validation):
   fit        `train_module` as the package runs it (epoch time / steps); fit − manual is Lightning's share
-  manual     the same epoch as a plain loop: pyro loss + backward + Adam step, same batches
+  manual     the same epoch as a plain loop: closed-form loss + backward + fused Adam step, same batches
   fit -log   `fit` with `self.log` switched off; fit -guard: with NonFiniteGuard's per-step check switched off
 Full `.train()` (s per epoch), each library at its defaults but for the number of epochs and no early stopping.
 """
@@ -156,18 +157,12 @@ def nb_cases(m, mod, batches, n_obs, lik_extra: dict, D=None, compiled=None):
         (o["px_rate"].sum() * 1e-3 + o["px_dropout"].sum() + qm.sum() + qs.sum()).backward()
     cases["nets"] = nets
 
-    def plain():
+    def closed():
         b = nxt(); mod.zero_grad(set_to_none=True)
-        x, s = b["x"], b["batch"]
-        qm, qs = mod.z_encoder(x, s)
-        z = qm + qs * torch.randn_like(qs)
-        o = mod.decoder(z, mod._observed_library(x), s)
-        rec = log_zinb_positive(x, o["px_rate"], mod.px_r, o["px_dropout"]).sum()
-        kl = torch.distributions.kl_divergence(dist.Normal(qm, qs), dist.Normal(0., 1.)).sum()
-        (-(rec - kl) / len(x)).backward()
-    cases["plain"] = plain
+        (mod.closed_form_loss(b["x"], b["batch"], b["idx"], n_obs, 1.0)[0] / n_obs).backward()
+    cases["closed"] = closed
     if compiled is not None:
-        cases["plain, compiled lik"] = _with_compiled(D, compiled, plain)
+        cases["closed, compiled lik"] = _with_compiled(D, compiled, closed)
 
     elbo = TraceMeanField_ELBO()
 
@@ -236,9 +231,7 @@ def nb_lightning(adata, epochs, variants=("fit", "fit -log", "fit -guard"), D=No
 
 
 def nb_manual_epoch(m_adata, n_obs_frac=0.9, batch_size=128, epochs=3):
-    "The same epoch as a plain loop (pyro loss + backward + Adam, the trainer's batches including the short last one)"
-    import pyro
-    from pyro.infer import TraceMeanField_ELBO
+    "The same epoch as a plain loop (closed-form loss + backward + fused Adam, the trainer's batches including the short last one)"
     from scvi_nb import SCVI
     m = SCVI(m_adata, batch_key=None)
     mod = m.module.train()
@@ -246,8 +239,7 @@ def nb_manual_epoch(m_adata, n_obs_frac=0.9, batch_size=128, epochs=3):
     ntr = round(n_obs_frac * n)
     X = torch.as_tensor(np.asarray(m_adata.X.toarray() if hasattr(m_adata.X, "toarray") else m_adata.X),
                         dtype=torch.float32)
-    opt = torch.optim.Adam(mod.parameters(), lr=1e-3, eps=0.01, weight_decay=1e-6, foreach=True)
-    elbo = TraceMeanField_ELBO()
+    opt = torch.optim.Adam(mod.parameters(), lr=1e-3, eps=0.01, weight_decay=1e-6, fused=True)
     per_epoch = []
     for e in range(epochs):
         perm = torch.randperm(ntr)
@@ -255,20 +247,25 @@ def nb_manual_epoch(m_adata, n_obs_frac=0.9, batch_size=128, epochs=3):
         for i in range(0, ntr, batch_size):
             idx = perm[i:i + batch_size]
             x = X[idx]
-            with pyro.validation_enabled(False):
-                loss = elbo.differentiable_loss(mod.model, mod.guide, x, torch.zeros(len(idx), dtype=torch.long), idx,
-                                                ntr, 1.0) / ntr
+            loss = mod.closed_form_loss(x, torch.zeros(len(idx), dtype=torch.long), idx, ntr, 1.0)[0] / ntr
             opt.zero_grad(); loss.backward(); opt.step()
         per_epoch.append(time.perf_counter() - t0)
     return float(np.median(per_epoch[1:])) / math.ceil(ntr / batch_size) * 1e3
 
 
-def nb_train_epoch_s(adata, epochs, compile_likelihood=None):
+def nb_train_epoch_s(adata, epochs, compile_likelihood=None, closed_form=True):
+    "s/epoch of `SCVI.train`; closed_form=False: its loss through Pyro's tracing, as before Build 14's closed form"
+    import scvi_nb.train as T
     from scvi_nb import SCVI
     m = SCVI(adata, batch_key=None)
-    t0 = time.perf_counter()
-    m.train(max_epochs=epochs, early_stopping=False, enable_progress_bar=False, seed=0, compile_likelihood=compile_likelihood)
-    return (time.perf_counter() - t0) / epochs
+    saved = T._has_closed_form
+    if not closed_form: T._has_closed_form = lambda module: False
+    try:
+        t0 = time.perf_counter()
+        m.train(max_epochs=epochs, early_stopping=False, enable_progress_bar=False, seed=0,
+                compile_likelihood=compile_likelihood)
+        return (time.perf_counter() - t0) / epochs
+    finally: T._has_closed_form = saved
 
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -391,15 +388,15 @@ def main():
         for k, v in res.items():
             print(f"| {k} | {v:.2f} | {'' if ref is None else f'{v / ref:.2f}'} |")
         for n in notes: print(f"\nnote: {n}")
-        if "pyro" in res and "plain" in res:
-            print(f"\nPyro's tracing (pyro - plain): {res['pyro'] - res['plain']:.2f} ms; "
-                  f"likelihood share of plain: {res['lik:scvi_nb'] / res['plain']:.0%}")
+        if "pyro" in res and "closed" in res:
+            print(f"\nPyro's tracing (pyro - closed): {res['pyro'] - res['closed']:.2f} ms; "
+                  f"likelihood share of closed: {res['lik:scvi_nb'] / res['closed']:.0%}")
         if args.no_train: continue
 
         print(f"\n### Lightning per step ({args.epochs} epochs each, median epoch after the first, no validation)\n")
         la0 = load_avg()
         lt = nb_lightning(adata, args.epochs, D=D, compiled=compiled)
-        lt["manual (pyro+backward+adam)"] = nb_manual_epoch(adata, epochs=args.epochs)
+        lt["manual (closed form+backward+adam)"] = nb_manual_epoch(adata, epochs=args.epochs)
         if scvi: lt["scvi-tools fit"] = sct_fit_ms_per_step(scvi, adata, args.epochs)
         print("| loop | ms per step |")
         print("|---|---|")
@@ -408,14 +405,16 @@ def main():
 
         print(f"\n### Full .train(), s per epoch ({args.epochs} epochs, {args.train_rounds} rounds A/B)\n")
         la0 = load_avg()
-        ours, theirs, ours_c = [], [], []
+        ours, theirs, ours_c, ours_p = [], [], [], []
         for r in range(args.train_rounds):
-            runs = [("nb", lambda: ours.append(nb_train_epoch_s(adata, args.epochs)))]
+            runs = [("nb", lambda: ours.append(nb_train_epoch_s(adata, args.epochs))),
+                    ("nbp", lambda: ours_p.append(nb_train_epoch_s(adata, args.epochs, closed_form=False)))]
             if compiled is not None:
                 runs.append(("nbc", lambda: ours_c.append(nb_train_epoch_s(adata, args.epochs, compile_likelihood=True))))
             if scvi: runs.append(("sct", lambda: theirs.append(sct_train_epoch_s(scvi, adata, args.epochs))))
             for _, f in (runs if r % 2 == 0 else runs[::-1]): f()
-        line = f"scvi_nb (validation every epoch) {statistics.median(ours):.3f} s/epoch"
+        line = (f"scvi_nb (validation every epoch) {statistics.median(ours):.3f} s/epoch; its loss through Pyro's "
+                f"tracing (closed_form=False) {statistics.median(ours_p):.3f} s/epoch")
         if theirs:
             line += (f"; scvi-tools (its default: no validation) {statistics.median(theirs):.3f} s/epoch; "
                      f"scvi_nb epochs/s vs scvi-tools: {statistics.median(theirs) / statistics.median(ours):.2f}x")

@@ -76,18 +76,20 @@ def _row_sums(X):
 def _tally(X, name):
     "How many stored values of `X` are NaN or infinite, negative, not whole numbers; and one non-integer example."
     kind, n_nonfinite, n_neg, n_frac, example = np.dtype(X.dtype).kind, 0, 0, 0, None
-    for block in _row_blocks(X):           # the whole matrix at once, unless it is read from disk
-        v = _stored_values(block, name)
-        if kind == "f":
-            finite = np.isfinite(v)
-            n_bad = int(v.size - np.count_nonzero(finite))
-            if n_bad: n_nonfinite, v = n_nonfinite + n_bad, v[finite]
-        if kind != "u": n_neg += int(np.count_nonzero(v < 0))
-        if kind == "f":
-            frac = v != np.round(v)
-            k = int(np.count_nonzero(frac))
-            if k and example is None: example = v[frac][0]
-            n_frac += k
+    for block in _row_blocks(X):           # read from disk a block of rows at a time
+        values = _stored_values(block, name)
+        for s in range(0, values.size, _BLOCK_ENTRIES):   # slices (views): the checks' temporaries stay small
+            v = values[s:s + _BLOCK_ENTRIES]
+            if kind == "f":
+                finite = np.isfinite(v)
+                n_bad = int(v.size - np.count_nonzero(finite))
+                if n_bad: n_nonfinite, v = n_nonfinite + n_bad, v[finite]
+            if kind != "u": n_neg += int(np.count_nonzero(v < 0))
+            if kind == "f":
+                frac = v != np.round(v)
+                k = int(np.count_nonzero(frac))
+                if k and example is None: example = v[frac][0]
+                n_frac += k
     return n_nonfinite, n_neg, n_frac, example
 
 def validate_counts(adata:ad.AnnData, # the data set

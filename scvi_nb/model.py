@@ -42,6 +42,11 @@ def _kl_scale(kl_weight:float):
     if kl_weight < 0: raise ValueError(f"kl_weight must be >= 0, got {kl_weight}")
     return poutine.mask(mask=False) if kl_weight == 0 else poutine.scale(scale=kl_weight)
 
+def _normal_kl(m, s, mu, sigma):
+    "KL(N(m, s²) || N(μ, σ²)) entry by entry, in closed form (μ and σ: numbers or tensors)"
+    return torch.log(sigma / s) + (s * s + (m - mu) ** 2) / (2 * sigma * sigma) - 0.5
+
+
 # %% ../nbs/03_model.ipynb #69b429a0
 class ScviModule(PyroModule):
     "scVI's generative model and amortised guide, with `model()`/`guide()` for Pyro's ELBO"
@@ -153,6 +158,25 @@ class ScviModule(PyroModule):
                 ql_m, ql_s = self.l_encoder(x, batch_index, **enc)
                 pyro.sample("l", dist.Normal(ql_m, ql_s).to_event(1))
         return z
+
+    def closed_form_loss(self, x, batch_index, idx=None, n_obs=None, kl_weight=1.0, cat_covs=None, cont_covs=None,
+                         size_factor=None) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        "`TraceMeanField_ELBO`'s loss of `model`/`guide` (same arguments), computed without Pyro's tracing; also the mean per-cell -log p(y|z,l,s) and KL, detached and unweighted"
+        _kl_scale(kl_weight)                                     # the same check of the weight
+        n = x.shape[0]
+        enc = self._enc(dict(cat_covs=cat_covs, cont_covs=cont_covs))
+        qz_m, qz_s = self.z_encoder(x, batch_index, **enc)       # the guide's order: z, then l (the same random draws)
+        z = dist.Normal(qz_m, qz_s).rsample()
+        kl = _normal_kl(qz_m, qz_s, 0.0, 1.0).sum(-1)
+        if self.library == "latent":
+            ql_m, ql_s = self.l_encoder(x, batch_index, **enc)
+            l = dist.Normal(ql_m, ql_s).rsample()
+            kl = kl + _normal_kl(ql_m, ql_s, self.library_log_means[batch_index],
+                                 self.library_log_vars[batch_index].sqrt()).sum(-1)
+        else: l = self._observed_library(x, size_factor)
+        log_lik = self._likelihood(self.decoder(z, l, batch_index, cat_covs, cont_covs), batch_index).log_prob(x)
+        neg_elbo = -log_lik.sum() + (kl_weight * kl.sum() if kl_weight else 0.0)   # weight 0 drops the KL, as the mask does
+        return (n_obs or n) / n * neg_elbo, -log_lik.detach().mean(), kl.detach().mean()
 
     @torch.no_grad()
     def posterior_z(self, x, batch_index, **covs):

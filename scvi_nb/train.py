@@ -1,4 +1,4 @@
-"""A `LightningModule` whose training step is Pyro's ELBO, the callbacks around it, and `train_module()` that puts them together.
+"""A `LightningModule` whose training step is the ELBO of the Pyro model, the callbacks around it, and `train_module()` that puts them together.
 
 Docs: https://scvi-nb.github.io/scvi-nb/train.html.md"""
 
@@ -64,9 +64,15 @@ def loss_parts(elbo, # the ELBO that just computed `loss` (a `KeepTraces`)
     if kl is None: kl = loss.detach() / n_obs - recon           # the rest of the loss (scANVI)
     return recon, torch.as_tensor(kl)
 
+def _has_closed_form(module) -> bool:
+    "Whether `module.closed_form_loss` is its ELBO: a `ScviModule` whose model and guide are scVI's own (not scANVI's)"
+    return (isinstance(module, ScviModule) and not hasattr(module, "make_elbo")
+            and type(module).model is ScviModule.model and type(module).guide is ScviModule.guide)
+
+
 # %% ../nbs/04_train.ipynb #520c8a18
 class ScviTrainingPlan(pl.LightningModule):
-    "Lightning wrapper around a `ScviModule` (or a subclass): Pyro's ELBO as the loss, Adam, optional ReduceLROnPlateau"
+    "Lightning wrapper around a `ScviModule` (or a subclass): Pyro's ELBO as the loss (in closed form for scVI), Adam, optional ReduceLROnPlateau"
     def __init__(self,
                  module:ScviModule, # the Pyro model and guide
                  n_obs_train:int, # number of training cells N (the plate size)
@@ -79,6 +85,7 @@ class ScviTrainingPlan(pl.LightningModule):
                  reduce_lr_on_plateau:bool=False, # lower the learning rate when the validation ELBO stalls (instead of the decay)
                  lr_factor:float=0.6, # factor of each reduction
                  lr_patience:int=30, # epochs without improvement before a reduction
+                 closed_form:bool=True, # scVI's loss by `module.closed_form_loss` (Pyro's value and gradients, without its tracing); False: through Pyro
                 ):
         super().__init__()
         self.module = module
@@ -88,6 +95,7 @@ class ScviTrainingPlan(pl.LightningModule):
         self.reduce_lr_on_plateau, self.lr_factor, self.lr_patience = reduce_lr_on_plateau, lr_factor, lr_patience
         self.elbo = module.make_elbo() if hasattr(module, "make_elbo") else MeanFieldELBO()   # scANVI: enumeration
         self.with_labels = hasattr(module, "n_labels")   # a module with labels takes each cell's label code after the batch
+        self.closed_form = closed_form and _has_closed_form(module)
         self._sums = {}   # "train" / "validation": this epoch's running sums, logged once at its end
 
     @property
@@ -98,6 +106,9 @@ class ScviTrainingPlan(pl.LightningModule):
     def loss(self, batch, n_obs, kl_weight=1.0):
         "Pyro's negative ELBO for a minibatch, scaled to a plate of `n_obs` cells"
         data = (batch["x"], batch["batch"]) + ((batch.get("label"),) if self.with_labels else ())
+        if self.closed_form:
+            loss, *self.last_parts = self.module.closed_form_loss(*data, batch["idx"], n_obs, kl_weight, **covariates(batch))
+            return loss
         with pyro.validation_enabled(False):   # the counts were validated once, up front; a NaN loss still stops training
             loss = self.elbo.differentiable_loss(self.module.model, self.module.guide, *data, batch["idx"], n_obs, kl_weight,
                                                  **covariates(batch))
