@@ -1,21 +1,24 @@
 """Throughput at scale, side by side: training steps of scvi_nb and of scvi-tools on the same synthetic counts.
 
-    python benchmarks/scale.py                          # 100k and 1M cells, both libraries (about 20 min on 2 cores)
-    python benchmarks/scale.py --cells 20000 --steps 60 # smoke run, about 2 min
+    python benchmarks/scale.py                          # 100k and 1M cells, both libraries, 3 rounds (about 25 min on 2 cores)
+    python benchmarks/scale.py --cells 1000000          # 1M cells only (about 12 min)
+    python benchmarks/scale.py --cells 20000 --steps 60 --rounds 1   # smoke run, about 2 min
     python benchmarks/scale.py --table-only             # the table again, from results/scale_*.json
 
 Data: `scvi_nb.synthetic` draws 100,000 cells × 2,000 genes from the scVI model (5 types, one batch; about 480 non-zero
 counts per cell) once, into `results/scale_100000.h5ad`; larger sizes repeat those cells (a throughput does not depend on
 which cells repeat) and are written to `results/scale_{n}.h5ad`. Each run is a fresh process (its peak resident memory is
 its own), 2 threads, batch 128, no validation (`train_size=1`), no early stopping, `--steps` training steps, with the
-library's defaults otherwise:
+library's defaults otherwise; `--rounds` times each, alternating the order (A, B, C, then C, B, A), since one run's
+cells/s moves by up to a third with load from elsewhere on a shared machine:
   scvi_nb       `SCVI(adata, batch_key=None).train(...)`, the AnnData in memory (CSR) and backed (`read_h5ad(backed="r")`);
                 the likelihood compiled when its default run on these data would compile it (`compile_for_run`, with
                 `default_max_epochs(n)` epochs), as a user's `.train()` does.
   scvi-tools    `SCVI.setup_anndata(adata); SCVI(adata).train(...)`, the AnnData in memory (CSR).
 Cells per second are timed from the 21st step to the last (start-up and compilation left out); the set-up (reading the
-file, `setup_anndata`, building the model) is timed apart. Results go to `results/scale_{library}_{mode}_{n}.json` and
-`results/table_scale.md`.
+file, `setup_anndata`, building the model) is timed apart. Results go to `results/scale_{library}_{mode}_{n}.json` (one
+entry per round) and `results/table_scale.md` (medians over rounds; the ratio to scvi-tools is the median of the ratios
+within each round).
 """
 from __future__ import annotations
 
@@ -112,16 +115,38 @@ def run_one(library: str, mode: str, path: Path, steps: int) -> dict:
                 load_avg=os.getloadavg()[0])
 
 
-def table(rows: list) -> str:
-    out = ["| cells | library | data | likelihood | set-up s | first 20 steps s | cells/s | vs scvi-tools | peak RSS GB |",
-           "|---|---|---|---|---|---|---|---|---|"]
-    ref = {r["n_cells"]: r["cells_per_s"] for r in rows if r["library"] == "scvi-tools"}
-    for r in sorted(rows, key=lambda r: (r["n_cells"], r["library"] != "scvi-tools", r["mode"])):
-        ratio = f"{r['cells_per_s'] / ref[r['n_cells']]:.2f}x" if r["n_cells"] in ref else ""
-        lik = "its own" if r["library"] == "scvi-tools" else ("compiled" if r["compiled_likelihood"] else "eager")
-        out.append(f"| {r['n_cells']:,} | {r['library']} {r['version']} | {r['mode']} | {lik} | {r['setup_s']:.1f} | "
-                   f"{r['first_steps_s']:.1f} | {r['cells_per_s']:,.0f} | {ratio} | {r['peak_rss_gb']:.2f} |")
+def _median(v):
+    v = sorted(v)
+    return (v[(len(v) - 1) // 2] + v[len(v) // 2]) / 2
+
+
+def table(results: dict) -> str:
+    "results: (n_cells, library, mode) -> the runs (one per round); medians over rounds, ratios paired by round"
+    out = ["| cells | library | data | likelihood | rounds | set-up s | first 20 steps s | cells/s (median; min–max) | "
+           "vs scvi-tools (median of paired rounds) | peak RSS GB (max) |", "|---|---|---|---|---|---|---|---|---|---|"]
+    for key in sorted(results, key=lambda k: (k[0], k[1] != "scvi-tools", k[2])):
+        n, lib, mode = key
+        runs, ref = results[key], results.get((n, "scvi-tools", "memory"))
+        cps = [r["cells_per_s"] for r in runs]
+        if ref and len(ref) == len(runs): ratio = f"{_median([a / b['cells_per_s'] for a, b in zip(cps, ref)]):.2f}x"
+        elif ref: ratio = f"{_median(cps) / _median([r['cells_per_s'] for r in ref]):.2f}x (of medians)"
+        else: ratio = ""
+        lik = "its own" if lib == "scvi-tools" else ("compiled" if runs[0]["compiled_likelihood"] else "eager")
+        spread = f"{min(cps):,.0f}–{max(cps):,.0f}" if len(cps) > 1 else "—"
+        out.append(f"| {n:,} | {lib} {runs[0]['version']} | {mode} | {lik} | {len(runs)} | "
+                   f"{_median([r['setup_s'] for r in runs]):.1f} | {_median([r['first_steps_s'] for r in runs]):.1f} | "
+                   f"{_median(cps):,.0f}; {spread} | {ratio} | {max(r['peak_rss_gb'] for r in runs):.2f} |")
     return "\n".join(out)
+
+
+def load_results(cells) -> dict:
+    "The stored runs of these sizes: results/scale_{library}_{mode}_{n}.json, a list of runs (or one run, as before)"
+    res = {}
+    for p in sorted(RESULTS.glob("scale_*_*_*.json")):
+        runs = json.loads(p.read_text())
+        runs = runs if isinstance(runs, list) else [runs]
+        if runs and runs[0]["n_cells"] in cells: res[(runs[0]["n_cells"], runs[0]["library"], runs[0]["mode"])] = runs
+    return res
 
 
 def main():
@@ -130,6 +155,7 @@ def main():
     ap.add_argument("--genes", type=int, default=2000)
     ap.add_argument("--steps", type=int, default=400, help="training steps per run (20 of them warm-up)")
     ap.add_argument("--libraries", nargs="+", default=["scvi-tools", "scvi_nb"])
+    ap.add_argument("--rounds", type=int, default=3, help="runs of each library and mode, alternated; the table gives medians")
     ap.add_argument("--table-only", action="store_true")
     ap.add_argument("--_run", nargs=4, metavar=("LIB", "MODE", "PATH", "STEPS"), help=argparse.SUPPRESS)
     a = ap.parse_args()
@@ -141,18 +167,22 @@ def main():
     if not a.table_only:
         for n in a.cells:
             path = write_data(n, a.genes)
-            for lib in a.libraries:
-                for mode in (["memory", "backed"] if lib == "scvi_nb" else ["memory"]):
+            configs = [(lib, mode) for lib in a.libraries
+                       for mode in (["memory", "backed"] if lib == "scvi_nb" else ["memory"])]
+            runs = {c: [] for c in configs}
+            for r in range(a.rounds):   # A, B, C, then C, B, A, ...: a burst of load from elsewhere hits all alike
+                for lib, mode in (configs if r % 2 == 0 else configs[::-1]):
                     py = str(SCVI_PY) if lib == "scvi-tools" else sys.executable
                     env = dict(os.environ, PYTHONPATH=str(HERE.parent))
-                    r = subprocess.run([py, __file__, "--_run", lib, mode, str(path), str(a.steps)], env=env,
+                    p = subprocess.run([py, __file__, "--_run", lib, mode, str(path), str(a.steps)], env=env,
                                        capture_output=True, text=True)
-                    if r.returncode != 0: sys.exit(f"{lib} {mode} {n}: failed\n{r.stderr[-3000:]}")
-                    res = json.loads(r.stdout.strip().splitlines()[-1])
-                    (RESULTS / f"scale_{lib}_{mode}_{n}.json").write_text(json.dumps(res, indent=1))
+                    if p.returncode != 0: sys.exit(f"{lib} {mode} {n}: failed\n{p.stderr[-3000:]}")
+                    res = dict(json.loads(p.stdout.strip().splitlines()[-1]), round=r)
+                    runs[(lib, mode)].append(res)
                     print(json.dumps(res), flush=True)
-    rows = [json.loads(p.read_text()) for p in sorted(RESULTS.glob("scale_*_*_*.json"))]
-    md = table([r for r in rows if r["n_cells"] in a.cells])
+            for (lib, mode), rs in runs.items():
+                (RESULTS / f"scale_{lib}_{mode}_{n}.json").write_text(json.dumps(rs, indent=1))
+    md = table(load_results(set(a.cells)))
     (RESULTS / "table_scale.md").write_text(md + "\n")
     print(md)
 
