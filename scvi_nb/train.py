@@ -122,7 +122,8 @@ class ScviTrainingPlan(pl.LightningModule):
 
     def on_after_backward(self):
         "A query's partly frozen tensors (`grad_masks`) learn only their new entries"
-        masks = getattr(self.module, "grad_masks", {})
+        masks = getattr(self.module, "grad_masks", None)
+        if not masks: return                                     # every step: no walk over the parameters when none is frozen
         for name, p in self.module.named_parameters():
             if name in masks and p.grad is not None: p.grad.mul_(masks[name].to(p.grad))
 
@@ -225,10 +226,12 @@ class NonFiniteGuard(Callback):
     def _keep(self, plan, epoch):
         self.good = {k: v.detach().clone() for k, v in plan.module.state_dict().items()}
         self.good_epoch = epoch
-    def on_train_start(self, trainer, plan): self._keep(plan, None)
+    def on_train_start(self, trainer, plan):
+        self._keep(plan, None)
+        self.params = list(plan.module.parameters())             # listed once: the module's tree is not walked every step
     def on_train_epoch_end(self, trainer, plan): self._keep(plan, trainer.current_epoch)
     def on_after_backward(self, trainer, plan):
-        grads = [p.grad for p in plan.module.parameters() if p.grad is not None]
+        grads = [p.grad for p in self.params if p.grad is not None]
         if not grads or torch.isfinite(torch.nn.utils.get_total_norm(grads)): return   # one fused check per step
         bad = [n for n, p in plan.module.named_parameters() if p.grad is not None and not torch.isfinite(p.grad).all()]
         if bad: raise FloatingPointError(f"non-finite gradient at epoch {trainer.current_epoch}, step {trainer.fit_loop.epoch_loop.batch_progress.current.ready - 1} (in {bad[0]}{' and more' if len(bad) > 1 else ''})")
