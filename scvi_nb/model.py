@@ -37,9 +37,12 @@ def _norms(use_batch_norm, use_layer_norm) -> tuple[dict, dict]:
     on = lambda v, part: v if isinstance(v, bool) else v in ("both", part)
     return tuple(dict(use_batch_norm=on(use_batch_norm, p), use_layer_norm=on(use_layer_norm, p)) for p in ("encoder", "decoder"))
 
+def _check_kl_weight(kl_weight:float):
+    if kl_weight < 0: raise ValueError(f"kl_weight must be >= 0, got {kl_weight}")
+
 def _kl_scale(kl_weight:float):
     "Scale latent sites by the warm-up weight; `poutine.scale` refuses 0, so weight 0 masks them out instead"
-    if kl_weight < 0: raise ValueError(f"kl_weight must be >= 0, got {kl_weight}")
+    _check_kl_weight(kl_weight)
     return poutine.mask(mask=False) if kl_weight == 0 else poutine.scale(scale=kl_weight)
 
 def _normal_kl(m, s, mu, sigma):
@@ -162,7 +165,7 @@ class ScviModule(PyroModule):
     def closed_form_loss(self, x, batch_index, idx=None, n_obs=None, kl_weight=1.0, cat_covs=None, cont_covs=None,
                          size_factor=None) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         "`TraceMeanField_ELBO`'s loss of `model`/`guide` (same arguments), computed without Pyro's tracing; also the mean per-cell -log p(y|z,l,s) and KL, detached and unweighted"
-        _kl_scale(kl_weight)                                     # the same check of the weight
+        _check_kl_weight(kl_weight)
         n = x.shape[0]
         enc = self._enc(dict(cat_covs=cat_covs, cont_covs=cont_covs))
         qz_m, qz_s = self.z_encoder(x, batch_index, **enc)       # the guide's order: z, then l (the same random draws)
