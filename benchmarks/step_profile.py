@@ -121,7 +121,6 @@ def _with_compiled(D, compiled, fn):
 
 def nb_cases(m, mod, batches, n_obs, lik_extra: dict, D=None, compiled=None):
     import pyro
-    import pyro.distributions as dist
     from pyro.infer import JitTraceMeanField_ELBO, TraceMeanField_ELBO
     from scvi_nb.distributions import log_zinb_positive
     from scvi_nb.train import NonFiniteGuard  # noqa: F401  (the check below is its code)
