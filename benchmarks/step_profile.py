@@ -17,7 +17,9 @@ Parts (ms per call):
              scvi-tools' textbook formula; with --compile also the compiled copies (`_compile_zinb`)
   nets       encoder, reparameterised z, decoder, forward + backward of a trivial loss (the networks alone)
   closed     `ScviModule.closed_form_loss` + backward: the same negative ELBO in plain torch, scvi_nb's training loss
-             since Build 14; what Pyro's tracing adds is pyro − closed
+             since Build 14; what Pyro's tracing adds is pyro − closed. With --compile: `closed, compiled lik` (the
+             likelihood compiled alone) and `closed, compiled loss` (the whole loss as one compiled graph, networks
+             included, as a compiled training run takes it: `ScviTrainingPlan.compile_loss`)
   pyro       `TraceMeanField_ELBO.differentiable_loss(model, guide, ...)` + backward (`closed_form=False`)
   pyro-jit   the same with `JitTraceMeanField_ELBO` (or the reason it fails)
   adam       one `Adam(foreach=True).step()` on the module's gradients
@@ -26,6 +28,7 @@ Parts (ms per call):
 Lightning (ms per training step, from the per-epoch wall times of a `Trainer.fit` without validation):
   fit        `train_module` as the package runs it (epoch time / steps); fit − manual is Lightning's share
   manual     the same epoch as a plain loop: closed-form loss + backward + fused Adam step, same batches
+             (with --compile also `manual, compiled loss` and `fit, compiled`: `.train(compile_likelihood=True)`)
   fit -log   `fit` with `self.log` switched off; fit -guard: with NonFiniteGuard's per-step check switched off
 Full `.train()` (s per epoch), each library at its defaults but for the number of epochs and no early stopping.
 """
@@ -119,6 +122,11 @@ def _with_compiled(D, compiled, fn):
     return f
 
 
+def compiled_loss(mod):
+    "`closed_form_loss` compiled as the trainer compiles it (`ScviTrainingPlan.compile_loss`): one graph, torch's random numbers"
+    return torch.compile(mod.closed_form_loss, dynamic=False, options=dict(fallback_random=True))
+
+
 def nb_cases(m, mod, batches, n_obs, lik_extra: dict, D=None, compiled=None):
     import pyro
     from pyro.infer import JitTraceMeanField_ELBO, TraceMeanField_ELBO
@@ -162,6 +170,12 @@ def nb_cases(m, mod, batches, n_obs, lik_extra: dict, D=None, compiled=None):
     cases["closed"] = closed
     if compiled is not None:
         cases["closed, compiled lik"] = _with_compiled(D, compiled, closed)
+        whole, kw = compiled_loss(mod), torch.tensor(1.0)
+
+        def closed_compiled():
+            b = nxt(); mod.zero_grad(set_to_none=True)
+            (whole(b["x"], b["batch"], b["idx"], n_obs, kw)[0] / n_obs).backward()
+        cases["closed, compiled loss"] = closed_compiled
 
     elbo = TraceMeanField_ELBO()
 
@@ -210,18 +224,17 @@ def nb_lightning(adata, epochs, variants=("fit", "fit -log", "fit -guard"), D=No
     import scvi_nb.train as T
     from scvi_nb import SCVI
     res = {}
-    if compiled is not None: variants = (*variants, "fit, compiled lik")
+    if compiled is not None: variants = (*variants, "fit, compiled")
     for v in variants:
         saved = (T.ScviTrainingPlan.log, T.NonFiniteGuard.on_after_backward)
         try:
-            if "compiled" in v: D._COMPILED = compiled
             if "-log" in v: T.ScviTrainingPlan.log = lambda self, *a, **k: None
             if "-guard" in v: T.NonFiniteGuard.on_after_backward = lambda self, *a, **k: None
             m = SCVI(adata, batch_key=None)
-            m.train(max_epochs=epochs, early_stopping=False, enable_progress_bar=False, limit_val_batches=0, seed=0)
+            m.train(max_epochs=epochs, early_stopping=False, enable_progress_bar=False, limit_val_batches=0, seed=0,
+                    compile_likelihood="compiled" in v)   # compiled: the whole loss, as a compiled run of the trainer
         finally:
             T.ScviTrainingPlan.log, T.NonFiniteGuard.on_after_backward = saved
-            if D is not None: D._COMPILED = None
         t = m.history_df["time"].to_numpy()
         per_epoch = np.diff(np.concatenate([[0.0], t]))[1:]   # drop the first epoch (start-up)
         steps = math.ceil(len(m.train_indices) / 128)
@@ -229,8 +242,8 @@ def nb_lightning(adata, epochs, variants=("fit", "fit -log", "fit -guard"), D=No
     return res
 
 
-def nb_manual_epoch(m_adata, n_obs_frac=0.9, batch_size=128, epochs=3):
-    "The same epoch as a plain loop (closed-form loss + backward + fused Adam, the trainer's batches including the short last one)"
+def nb_manual_epoch(m_adata, n_obs_frac=0.9, batch_size=128, epochs=3, compiled=False):
+    "The same epoch as a plain loop (closed-form loss + backward + fused Adam, the trainer's batches including the short last one); compiled: full minibatches through the compiled loss, as the trainer"
     from scvi_nb import SCVI
     m = SCVI(m_adata, batch_key=None)
     mod = m.module.train()
@@ -239,14 +252,15 @@ def nb_manual_epoch(m_adata, n_obs_frac=0.9, batch_size=128, epochs=3):
     X = torch.as_tensor(np.asarray(m_adata.X.toarray() if hasattr(m_adata.X, "toarray") else m_adata.X),
                         dtype=torch.float32)
     opt = torch.optim.Adam(mod.parameters(), lr=1e-3, eps=0.01, weight_decay=1e-6, fused=True)
-    per_epoch = []
+    per_epoch, whole, kw = [], compiled_loss(mod) if compiled else None, torch.tensor(1.0)
     for e in range(epochs):
         perm = torch.randperm(ntr)
         t0 = time.perf_counter()
         for i in range(0, ntr, batch_size):
             idx = perm[i:i + batch_size]
             x = X[idx]
-            loss = mod.closed_form_loss(x, torch.zeros(len(idx), dtype=torch.long), idx, ntr, 1.0)[0] / ntr
+            f, w = (whole, kw) if whole is not None and len(idx) == batch_size else (mod.closed_form_loss, 1.0)
+            loss = f(x, torch.zeros(len(idx), dtype=torch.long), idx, ntr, w)[0] / ntr
             opt.zero_grad(); loss.backward(); opt.step()
         per_epoch.append(time.perf_counter() - t0)
     return float(np.median(per_epoch[1:])) / math.ceil(ntr / batch_size) * 1e3
@@ -396,6 +410,8 @@ def main():
         la0 = load_avg()
         lt = nb_lightning(adata, args.epochs, D=D, compiled=compiled)
         lt["manual (closed form+backward+adam)"] = nb_manual_epoch(adata, epochs=args.epochs)
+        if compiled is not None:
+            lt["manual, compiled loss"] = nb_manual_epoch(adata, epochs=args.epochs, compiled=True)
         if scvi: lt["scvi-tools fit"] = sct_fit_ms_per_step(scvi, adata, args.epochs)
         print("| loop | ms per step |")
         print("|---|---|")
@@ -418,7 +434,7 @@ def main():
             line += (f"; scvi-tools (its default: no validation) {statistics.median(theirs):.3f} s/epoch; "
                      f"scvi_nb epochs/s vs scvi-tools: {statistics.median(theirs) / statistics.median(ours):.2f}x")
         if ours_c:
-            line += f"\nscvi_nb with the compiled likelihood {statistics.median(ours_c):.3f} s/epoch" + (
+            line += f"\nscvi_nb compiled (compile_likelihood=True: the whole loss) {statistics.median(ours_c):.3f} s/epoch" + (
                 f"; vs scvi-tools: {statistics.median(theirs) / statistics.median(ours_c):.2f}x" if theirs else "")
         print(line)
         print(f"load average {la0} -> {load_avg()}", flush=True)

@@ -136,7 +136,7 @@ def log_nb_positive(
     dtype = torch.promote_types(torch.promote_types(mu.dtype, theta.dtype), torch.float32)
     x = torch.as_tensor(x, device=mu.device).to(dtype)
     mu, theta = mu.to(dtype).clamp_min(eps), theta.to(dtype).clamp_min(eps)
-    if mu.device.type != "cpu": return _LogNB.apply(x, mu, theta)
+    if mu.device.type != "cpu" or torch.compiler.is_compiling(): return _LogNB.apply(x, mu, theta)   # dense: no gather
     shape = torch.broadcast_shapes(x.shape, mu.shape, theta.shape)
     x, mu, theta = (t.expand(shape).reshape(-1) for t in (x, mu, theta))
     out = _LogNB0.apply(mu, theta)                               # log NB(0; μ, θ), every entry
@@ -281,8 +281,9 @@ def log_zinb_positive(
         th = theta.detach()
         d_theta, e_theta = _stirlerr(th).expand(shape), _digamma_m_log(th).expand(shape)
     x, mu, theta, p = (t.expand(shape) for t in (x, mu, theta, p))
-    if _COMPILED is not None or mu.device.type != "cpu":
-        fwd, bwd = _COMPILED or (_zinb_dense, _zinb_dense_grads)
+    if torch.compiler.is_compiling() or _COMPILED is not None or mu.device.type != "cpu":
+        # inside a compiled caller (the training step of `04_train`) the eager dense functions, which it compiles with itself
+        fwd, bwd = (_zinb_dense, _zinb_dense_grads) if torch.compiler.is_compiling() else _COMPILED or (_zinb_dense, _zinb_dense_grads)
         args = [t.contiguous() for t in (x, mu, theta, p, d_theta, e_theta)]
         return _LogZINBDense.apply(*args, fwd, bwd)
     flat = [t.reshape(-1) for t in (x, mu, theta, p, d_theta, e_theta)]

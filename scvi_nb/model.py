@@ -165,7 +165,7 @@ class ScviModule(PyroModule):
     def closed_form_loss(self, x, batch_index, idx=None, n_obs=None, kl_weight=1.0, cat_covs=None, cont_covs=None,
                          size_factor=None) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         "`TraceMeanField_ELBO`'s loss of `model`/`guide` (same arguments), computed without Pyro's tracing; also the mean per-cell -log p(y|z,l,s) and KL, detached and unweighted"
-        _check_kl_weight(kl_weight)
+        if not torch.is_tensor(kl_weight): _check_kl_weight(kl_weight)   # a 0-d tensor: the compiled training step's (04_train)
         n = x.shape[0]
         enc = self._enc(dict(cat_covs=cat_covs, cont_covs=cont_covs))
         qz_m, qz_s = self.z_encoder(x, batch_index, **enc)       # the guide's order: z, then l (the same random draws)
@@ -178,7 +178,8 @@ class ScviModule(PyroModule):
                                  self.library_log_vars[batch_index].sqrt()).sum(-1)
         else: l = self._observed_library(x, size_factor)
         log_lik = self._likelihood(self.decoder(z, l, batch_index, cat_covs, cont_covs), batch_index).log_prob(x)
-        neg_elbo = -log_lik.sum() + (kl_weight * kl.sum() if kl_weight else 0.0)   # weight 0 drops the KL, as the mask does
+        dropped = not torch.is_tensor(kl_weight) and kl_weight == 0   # weight 0 drops the KL, as the mask does
+        neg_elbo = -log_lik.sum() + (0.0 if dropped else kl_weight * kl.sum())
         return (n_obs or n) / n * neg_elbo, -log_lik.detach().mean(), kl.detach().mean()
 
     @torch.no_grad()

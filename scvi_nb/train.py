@@ -96,6 +96,7 @@ class ScviTrainingPlan(pl.LightningModule):
         self.elbo = module.make_elbo() if hasattr(module, "make_elbo") else MeanFieldELBO()   # scANVI: enumeration
         self.with_labels = hasattr(module, "n_labels")   # a module with labels takes each cell's label code after the batch
         self.closed_form = closed_form and _has_closed_form(module)
+        self._compiled = None   # (rows, loss): `closed_form_loss` compiled for training minibatches of `rows` cells (`compile_loss`)
         self._sums = {}   # "train" / "validation": this epoch's running sums, logged once at its end
 
     @property
@@ -107,13 +108,24 @@ class ScviTrainingPlan(pl.LightningModule):
         "Pyro's negative ELBO for a minibatch, scaled to a plate of `n_obs` cells"
         data = (batch["x"], batch["batch"]) + ((batch.get("label"),) if self.with_labels else ())
         if self.closed_form:
-            loss, *self.last_parts = self.module.closed_form_loss(*data, batch["idx"], n_obs, kl_weight, **covariates(batch))
+            f = self.module.closed_form_loss
+            if self._compiled and len(batch["x"]) == self._compiled[0] and self.module.training and torch.is_grad_enabled():
+                f, kl_weight = self._compiled[1], torch.tensor(kl_weight, device=batch["x"].device)   # one graph for every weight
+            loss, *self.last_parts = f(*data, batch["idx"], n_obs, kl_weight, **covariates(batch))
             return loss
         with pyro.validation_enabled(False):   # the counts were validated once, up front; a NaN loss still stops training
             loss = self.elbo.differentiable_loss(self.module.model, self.module.guide, *data, batch["idx"], n_obs, kl_weight,
                                                  **covariates(batch))
         self.last_parts = loss_parts(self.elbo, loss, n_obs)   # (reconstruction, KL) per cell, for the history
         return loss
+
+    def compile_loss(self, rows:int|None) -> bool:
+        "Train minibatches of `rows` cells through one `torch.compile`d graph of `closed_form_loss` (networks and likelihood); True if this plan can (None: eager again)"
+        self._compiled = None
+        if rows is None or not self.closed_form: return False
+        # fallback_random: the compiled dropout and draws take torch's own random numbers, the same as the eager steps'
+        self._compiled = (rows, torch.compile(self.module.closed_form_loss, dynamic=False, options=dict(fallback_random=True)))
+        return True
 
     def on_train_start(self):
         "Dropout on; BatchNorm layers a query freezes (`frozen_norms`, see `03a_surgery`) keep the reference's statistics"
@@ -420,7 +432,7 @@ def train_module(module:ScviModule, # the model to train (in place)
                  ckpt_path:str|None=None, # resume from this checkpoint (e.g. checkpoint_dir/last.ckpt)
                  enable_progress_bar:bool=True, # Lightning's progress bar
                  plan_kwargs:dict|None=None, # more `ScviTrainingPlan` options: weight_decay, eps, lr_min_factor, lr_factor
-                 compile_likelihood:bool|None=None, # `torch.compile` the ZINB likelihood for this run; None: where it repays itself (`compile_for_run`)
+                 compile_likelihood:bool|None=None, # `torch.compile` the ZINB likelihood (on a CPU, scVI's whole loss) for this run; None: where it repays itself (`compile_for_run`)
                  **trainer_kwargs) -> TrainingRun:
     "Train `module` on `adata` in place; Ctrl+C raises `TrainingInterrupted` with the best or last complete epoch's weights in place"
     max_epochs = _whole("max_epochs", max_epochs, 1, none_ok=True, hint="; None trains the default number of epochs")
@@ -458,9 +470,10 @@ def train_module(module:ScviModule, # the model to train (in place)
             if getattr(module, "frozen_norms", None):   # a query's BatchNorm layers are in eval mode on purpose (03a_surgery)
                 warnings.filterwarnings("ignore", ".*in eval mode at the start of training.*")
             compiled = compile_for_run(compile_likelihood, module, len(dm.train_idx), max_epochs, _train_device(accelerator))
+            if compiled and _train_device(accelerator) == "cpu": plan.compile_loss(batch_size)   # networks too
             try: _fit(trainer, plan, dm, guard, ckpt_path)
             except _Stop: raise _after_interrupt(trainer, plan, history, guard, dm) from None
             finally:
-                if compiled: _compile_zinb(False)   # evaluation after training runs eager, as before
+                if compiled: _compile_zinb(False); plan.compile_loss(None)   # evaluation after training runs eager, as before
     module.eval()
     return TrainingRun(plan, trainer, history.df, dm)
