@@ -281,9 +281,9 @@ def log_zinb_positive(
         th = theta.detach()
         d_theta, e_theta = _stirlerr(th).expand(shape), _digamma_m_log(th).expand(shape)
     x, mu, theta, p = (t.expand(shape) for t in (x, mu, theta, p))
-    if torch.compiler.is_compiling() or _COMPILED is not None or mu.device.type != "cpu":
-        # inside a compiled caller (the training step of `04_train`) the eager dense functions, which it compiles with itself
-        fwd, bwd = (_zinb_dense, _zinb_dense_grads) if torch.compiler.is_compiling() else _COMPILED or (_zinb_dense, _zinb_dense_grads)
+    compiling = torch.compiler.is_compiling()   # traced by a compiled caller (`04_train`'s step): it compiles the eager functions with itself
+    if compiling or _COMPILED is not None or mu.device.type != "cpu":
+        fwd, bwd = (_zinb_dense, _zinb_dense_grads) if compiling or _COMPILED is None else _COMPILED
         args = [t.contiguous() for t in (x, mu, theta, p, d_theta, e_theta)]
         return _LogZINBDense.apply(*args, fwd, bwd)
     flat = [t.reshape(-1) for t in (x, mu, theta, p, d_theta, e_theta)]
