@@ -3,6 +3,7 @@
     benchmarks/.venv-scvi/bin/python benchmarks/step_profile.py          # both libraries (PYTHONPATH: the repo root)
     python benchmarks/step_profile.py --no-scvi-tools                     # scvi_nb alone, from its own interpreter
     benchmarks/.venv-scvi/bin/python benchmarks/step_profile.py --sizes 3000x558 --compile
+    benchmarks/.venv-scvi/bin/python benchmarks/step_profile.py --compile --train-only --train-rounds 7   # .train() alone
 
 The benchmark venv (`compare.py` makes it) needs `pytorch-lightning` besides scvi-tools to import scvi_nb:
 `benchmarks/.venv-scvi/bin/pip install pytorch-lightning`. One thread. Synthetic counts drawn from the scVI model
@@ -30,7 +31,8 @@ Lightning (ms per training step, from the per-epoch wall times of a `Trainer.fit
   manual     the same epoch as a plain loop: closed-form loss + backward + fused Adam step, same batches
              (with --compile also `manual, compiled loss` and `fit, compiled`: `.train(compile_likelihood=True)`)
   fit -log   `fit` with `self.log` switched off; fit -guard: with NonFiniteGuard's per-step check switched off
-Full `.train()` (s per epoch), each library at its defaults but for the number of epochs and no early stopping.
+Full `.train()` (s per epoch), each library at its defaults but for the number of epochs and no early stopping: the
+whole call divided by the epochs (start-up and, compiled, the compilation included) and the median epoch after the first.
 """
 from __future__ import annotations
 
@@ -267,7 +269,7 @@ def nb_manual_epoch(m_adata, n_obs_frac=0.9, batch_size=128, epochs=3, compiled=
 
 
 def nb_train_epoch_s(adata, epochs, compile_likelihood=None, closed_form=True):
-    "s/epoch of `SCVI.train`; closed_form=False: its loss through Pyro's tracing, as before Build 14's closed form"
+    "(s/epoch of `SCVI.train` start-up included, median s of an epoch after the first); closed_form=False: its loss through Pyro's tracing, as before Build 14's closed form"
     import scvi_nb.train as T
     from scvi_nb import SCVI
     m = SCVI(adata, batch_key=None)
@@ -277,7 +279,7 @@ def nb_train_epoch_s(adata, epochs, compile_likelihood=None, closed_form=True):
         t0 = time.perf_counter()
         m.train(max_epochs=epochs, early_stopping=False, enable_progress_bar=False, seed=0,
                 compile_likelihood=compile_likelihood)
-        return (time.perf_counter() - t0) / epochs
+        return (time.perf_counter() - t0) / epochs, float(np.median(np.diff(m.history_df["time"].to_numpy())))
     finally: T._has_closed_form = saved
 
 
@@ -324,12 +326,19 @@ def sct_cases(scvi, adata, batches):
 
 
 def sct_train_epoch_s(scvi, adata, epochs):
+    "(s/epoch of scvi-tools' `.train()` start-up included, median s of an epoch after the first)"
     model, _ = sct_model(scvi, adata)
     import tempfile
+    from lightning.pytorch.callbacks import Callback
+
+    class Clock(Callback):
+        def __init__(self): self.t = []
+        def on_train_epoch_end(self, trainer, pl_module): self.t.append(time.perf_counter())
+    clock = Clock()
     t0 = time.perf_counter()
     model.train(max_epochs=epochs, early_stopping=False, train_size=0.9, batch_size=128, enable_progress_bar=False,
-                default_root_dir=tempfile.mkdtemp(prefix="sct_step_profile_"))
-    return (time.perf_counter() - t0) / epochs
+                callbacks=[clock], default_root_dir=tempfile.mkdtemp(prefix="sct_step_profile_"))
+    return (time.perf_counter() - t0) / epochs, float(np.median(np.diff(clock.t)))
 
 
 def sct_fit_ms_per_step(scvi, adata, epochs):
@@ -350,6 +359,21 @@ def sct_fit_ms_per_step(scvi, adata, epochs):
 
 
 # --------------------------------------------------------------------------------------------------------------------
+def lightning_table(adata, args, D, compiled, scvi):
+    "The Lightning-per-step table: Trainer.fit variants against a plain loop and scvi-tools' fit"
+    print(f"\n### Lightning per step ({args.epochs} epochs each, median epoch after the first, no validation)\n")
+    la0 = load_avg()
+    lt = nb_lightning(adata, args.epochs, D=D, compiled=compiled)
+    lt["manual (closed form+backward+adam)"] = nb_manual_epoch(adata, epochs=args.epochs)
+    if compiled is not None:
+        lt["manual, compiled loss"] = nb_manual_epoch(adata, epochs=args.epochs, compiled=True)
+    if scvi: lt["scvi-tools fit"] = sct_fit_ms_per_step(scvi, adata, args.epochs)
+    print("| loop | ms per step |")
+    print("|---|---|")
+    for k, v in lt.items(): print(f"| {k} | {v:.2f} |")
+    print(f"\nload average {la0} -> {load_avg()}")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", nargs="+", default=["3000x558", "2638x2000"])
@@ -359,6 +383,7 @@ def main():
     ap.add_argument("--train-rounds", type=int, default=3, help="A/B rounds of the full .train() timing")
     ap.add_argument("--no-scvi-tools", action="store_true")
     ap.add_argument("--no-train", action="store_true", help="skip the Lightning and full .train() timings")
+    ap.add_argument("--train-only", action="store_true", help="only the full .train() timings (no parts, no Lightning table)")
     ap.add_argument("--compile", action="store_true", help="also time the likelihood compiled with torch.compile")
     args = ap.parse_args()
 
@@ -390,33 +415,22 @@ def main():
         cases, notes, restore = nb_cases(m, mod, batches, n_obs, lik_extra, D, compiled)
         cases.update(sct_part)
         la0 = load_avg()
-        res = bench(cases, args.rounds, args.reps)
+        res = {} if args.train_only else bench(cases, args.rounds, args.reps)
         restore()
         zeros = float((X == 0).float().mean())
         print(f"\n## {n_cells} cells x {n_genes} genes (synthetic, {zeros:.0%} zeros), batch 128, 1 thread, "
               f"load average {la0} -> {load_avg()}\n")
-        print("| part | ms per call | vs scvi-tools' loss+backward |")
-        print("|---|---|---|")
+        if not args.train_only: print("| part | ms per call | vs scvi-tools' loss+backward |\n|---|---|---|")
         ref = res.get("sct:loss")
         for k, v in res.items():
             print(f"| {k} | {v:.2f} | {'' if ref is None else f'{v / ref:.2f}'} |")
-        for n in notes: print(f"\nnote: {n}")
+        for n in ([] if args.train_only else notes): print(f"\nnote: {n}")
         if "pyro" in res and "closed" in res:
             print(f"\nPyro's tracing (pyro - closed): {res['pyro'] - res['closed']:.2f} ms; "
                   f"likelihood share of closed: {res['lik:scvi_nb'] / res['closed']:.0%}")
         if args.no_train: continue
 
-        print(f"\n### Lightning per step ({args.epochs} epochs each, median epoch after the first, no validation)\n")
-        la0 = load_avg()
-        lt = nb_lightning(adata, args.epochs, D=D, compiled=compiled)
-        lt["manual (closed form+backward+adam)"] = nb_manual_epoch(adata, epochs=args.epochs)
-        if compiled is not None:
-            lt["manual, compiled loss"] = nb_manual_epoch(adata, epochs=args.epochs, compiled=True)
-        if scvi: lt["scvi-tools fit"] = sct_fit_ms_per_step(scvi, adata, args.epochs)
-        print("| loop | ms per step |")
-        print("|---|---|")
-        for k, v in lt.items(): print(f"| {k} | {v:.2f} |")
-        print(f"\nload average {la0} -> {load_avg()}")
+        if not args.train_only: lightning_table(adata, args, D, compiled, scvi)
 
         print(f"\n### Full .train(), s per epoch ({args.epochs} epochs, {args.train_rounds} rounds A/B)\n")
         la0 = load_avg()
@@ -428,15 +442,18 @@ def main():
                 runs.append(("nbc", lambda: ours_c.append(nb_train_epoch_s(adata, args.epochs, compile_likelihood=True))))
             if scvi: runs.append(("sct", lambda: theirs.append(sct_train_epoch_s(scvi, adata, args.epochs))))
             for _, f in (runs if r % 2 == 0 else runs[::-1]): f()
-        line = (f"scvi_nb (validation every epoch) {statistics.median(ours):.3f} s/epoch; its loss through Pyro's "
-                f"tracing (closed_form=False) {statistics.median(ours_p):.3f} s/epoch")
-        if theirs:
-            line += (f"; scvi-tools (its default: no validation) {statistics.median(theirs):.3f} s/epoch; "
-                     f"scvi_nb epochs/s vs scvi-tools: {statistics.median(theirs) / statistics.median(ours):.2f}x")
-        if ours_c:
-            line += f"\nscvi_nb compiled (compile_likelihood=True: the whole loss) {statistics.median(ours_c):.3f} s/epoch" + (
-                f"; vs scvi-tools: {statistics.median(theirs) / statistics.median(ours_c):.2f}x" if theirs else "")
-        print(line)
+        rows = [("scvi-tools (its default: no validation)", theirs), ("scvi_nb (validation every epoch)", ours),
+                ("scvi_nb, loss through Pyro's tracing (closed_form=False)", ours_p),
+                ("scvi_nb compiled (compile_likelihood=True: the whole loss)", ours_c)]
+        med = {name: (statistics.median(v[0] for v in runs), statistics.median(v[1] for v in runs))
+               for name, runs in rows if runs}
+        ref = med.get(rows[0][0])
+        print("| run | s/epoch, start-up included | s per epoch after the first (median) | epochs/s vs scvi-tools: "
+              "start-up included; after the first |")
+        print("|---|---|---|---|")
+        for name, (total, steady) in med.items():
+            vs = f"{ref[0] / total:.2f}x; {ref[1] / steady:.2f}x" if ref else ""
+            print(f"| {name} | {total:.3f} | {steady:.3f} | {vs} |")
         print(f"load average {la0} -> {load_avg()}", flush=True)
 
 
