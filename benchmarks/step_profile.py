@@ -124,13 +124,9 @@ def _with_compiled(D, compiled, fn):
     return f
 
 
-def compiled_loss(mod):
-    "`closed_form_loss` compiled as the trainer compiles it (`ScviTrainingPlan.compile_loss`): one graph, torch's random numbers"
-    return torch.compile(mod.closed_form_loss, dynamic=False, options=dict(fallback_random=True))
-
-
 def nb_cases(m, mod, batches, n_obs, lik_extra: dict, D=None, compiled=None):
     import pyro
+    from scvi_nb.train import _compile_closed_form   # the trainer's own compiled loss (`ScviTrainingPlan.compile_loss`)
     from pyro.infer import JitTraceMeanField_ELBO, TraceMeanField_ELBO
     from scvi_nb.distributions import log_zinb_positive
     from scvi_nb.train import NonFiniteGuard  # noqa: F401  (the check below is its code)
@@ -172,7 +168,7 @@ def nb_cases(m, mod, batches, n_obs, lik_extra: dict, D=None, compiled=None):
     cases["closed"] = closed
     if compiled is not None:
         cases["closed, compiled lik"] = _with_compiled(D, compiled, closed)
-        whole, kw = compiled_loss(mod), torch.tensor(1.0)
+        whole, kw = _compile_closed_form(mod), torch.tensor(1.0)
 
         def closed_compiled():
             b = nxt(); mod.zero_grad(set_to_none=True)
@@ -247,6 +243,7 @@ def nb_lightning(adata, epochs, variants=("fit", "fit -log", "fit -guard"), D=No
 def nb_manual_epoch(m_adata, n_obs_frac=0.9, batch_size=128, epochs=3, compiled=False):
     "The same epoch as a plain loop (closed-form loss + backward + fused Adam, the trainer's batches including the short last one); compiled: full minibatches through the compiled loss, as the trainer"
     from scvi_nb import SCVI
+    from scvi_nb.train import _compile_closed_form
     m = SCVI(m_adata, batch_key=None)
     mod = m.module.train()
     n = m_adata.n_obs
@@ -254,7 +251,7 @@ def nb_manual_epoch(m_adata, n_obs_frac=0.9, batch_size=128, epochs=3, compiled=
     X = torch.as_tensor(np.asarray(m_adata.X.toarray() if hasattr(m_adata.X, "toarray") else m_adata.X),
                         dtype=torch.float32)
     opt = torch.optim.Adam(mod.parameters(), lr=1e-3, eps=0.01, weight_decay=1e-6, fused=True)
-    per_epoch, whole, kw = [], compiled_loss(mod) if compiled else None, torch.tensor(1.0)
+    per_epoch, whole, kw = [], _compile_closed_form(mod) if compiled else None, torch.tensor(1.0)
     for e in range(epochs):
         perm = torch.randperm(ntr)
         t0 = time.perf_counter()

@@ -64,6 +64,10 @@ def loss_parts(elbo, # the ELBO that just computed `loss` (a `KeepTraces`)
     if kl is None: kl = loss.detach() / n_obs - recon           # the rest of the loss (scANVI)
     return recon, torch.as_tensor(kl)
 
+def _compile_closed_form(module):
+    "`module.closed_form_loss` as one compiled graph for one minibatch size; `fallback_random`: the compiled dropout and draws take torch's own random numbers, the eager step's"
+    return torch.compile(module.closed_form_loss, dynamic=False, options=dict(fallback_random=True))
+
 def _has_closed_form(module) -> bool:
     "Whether `module.closed_form_loss` is its ELBO: a `ScviModule` whose model and guide are scVI's own (not scANVI's)"
     return (isinstance(module, ScviModule) and not hasattr(module, "make_elbo")
@@ -123,8 +127,7 @@ class ScviTrainingPlan(pl.LightningModule):
         "Train minibatches of `rows` cells through one `torch.compile`d graph of `closed_form_loss` (networks and likelihood); True if this plan can (None: eager again)"
         self._compiled = None
         if rows is None or not self.closed_form: return False
-        # fallback_random: the compiled dropout and draws take torch's own random numbers, the same as the eager steps'
-        self._compiled = (rows, torch.compile(self.module.closed_form_loss, dynamic=False, options=dict(fallback_random=True)))
+        self._compiled = (rows, _compile_closed_form(self.module))
         return True
 
     def on_train_start(self):
@@ -469,8 +472,9 @@ def train_module(module:ScviModule, # the model to train (in place)
         with warnings.catch_warnings():
             if getattr(module, "frozen_norms", None):   # a query's BatchNorm layers are in eval mode on purpose (03a_surgery)
                 warnings.filterwarnings("ignore", ".*in eval mode at the start of training.*")
-            compiled = compile_for_run(compile_likelihood, module, len(dm.train_idx), max_epochs, _train_device(accelerator))
-            if compiled and _train_device(accelerator) == "cpu": plan.compile_loss(batch_size)   # networks too
+            device = _train_device(accelerator)
+            compiled = compile_for_run(compile_likelihood, module, len(dm.train_idx), max_epochs, device)
+            if compiled and device == "cpu": plan.compile_loss(batch_size)   # networks too
             try: _fit(trainer, plan, dm, guard, ckpt_path)
             except _Stop: raise _after_interrupt(trainer, plan, history, guard, dm) from None
             finally:
