@@ -205,7 +205,7 @@ def _digamma_m_log_series(z:Tensor)->Tensor:
     inv_z2 = inv_z * inv_z
     return -0.5 * inv_z + inv_z2 * _poly(inv_z2, _DIGAMMA[:_nterms(z, 3, 6)])
 
-def _stirlerr_ge1(z:Tensor)->Tensor:
+def _stirlerr_shifted(z:Tensor)->Tensor:
     "δ(z) for z ≥ 1 without `lgamma`: the series at z ≥ 10, below that at w = z + 10 brought back by Γ(z+1) = zΓ(z)."
     zs = z.clamp_max(10.)
     w = zs + _SHIFT
@@ -214,14 +214,38 @@ def _stirlerr_ge1(z:Tensor)->Tensor:
     direct = _stirlerr_series(w) + (zs + 0.5) * torch.log(w / zs) - torch.log(ratio) - _SHIFT
     return _pick(_step(z, 10.), _stirlerr_series(z.clamp_min(10.)), direct)
 
-def _digamma_m_log_ge1(z:Tensor)->Tensor:
-    "E(z) = ψ(z) - log z for z ≥ 1 without `digamma`: as `_stirlerr_ge1`, by ψ(z+1) = ψ(z) + 1/z."
+def _digamma_m_log_shifted(z:Tensor)->Tensor:
+    "E(z) = ψ(z) - log z for z ≥ 1 without `digamma`: as `_stirlerr_shifted`, by ψ(z+1) = ψ(z) + 1/z."
     zs = z.clamp_max(10.)
     w = zs + _SHIFT
     inv_sum = zs.reciprocal()
     for k in range(1, _SHIFT): inv_sum = inv_sum + (zs + k).reciprocal()
     direct = _digamma_m_log_series(w) + torch.log(w / zs) - inv_sum
     return _pick(_step(z, 10.), _digamma_m_log_series(z.clamp_min(10.)), direct)
+
+def _fit_1_10(f, degree:int=9)->tuple:
+    "Coefficients, in u = (1/z - 0.55)/0.45, of the polynomial through z·f(z) at 64 Chebyshev nodes of z ∈ [1, 10] (f evaluated in float64)"
+    u = torch.cos(math.pi * (torch.arange(64, dtype=torch.float64) + 0.5) / 64)
+    z = 1 / (0.55 + 0.45 * u)
+    return tuple(torch.linalg.lstsq(torch.vander(u, degree + 1, increasing=True), (z * f(z))[:, None]).solution[:, 0].tolist())
+
+_DELTA_FIT, _E_FIT = _fit_1_10(_stirlerr_shifted), _fit_1_10(_digamma_m_log_shifted)   # computed once, at import
+
+def _fitted(t:Tensor, fit:tuple)->Tensor:
+    "f(z) = t · (the polynomial of `fit` at u = (t - 0.55)/0.45), for t = 1/z ∈ [0.1, 1]."
+    return t * _poly(t * (1 / 0.45) - 0.55 / 0.45, fit)
+
+def _stirlerr_ge1(z:Tensor)->Tensor:
+    "δ(z) for z ≥ 1 without `lgamma` or logarithms: the series at z ≥ 10, the fitted polynomial below (float64: `_stirlerr_shifted`)."
+    if z.dtype == torch.float64: return _stirlerr_shifted(z)
+    t = z.reciprocal()
+    return _pick(_step(z, 10.), t * _poly(t * t, _STIRLING[:3]), _fitted(t, _DELTA_FIT))
+
+def _digamma_m_log_ge1(z:Tensor)->Tensor:
+    "E(z) = ψ(z) - log z for z ≥ 1 without `digamma` or logarithms: as `_stirlerr_ge1` (float64: `_digamma_m_log_shifted`)."
+    if z.dtype == torch.float64: return _digamma_m_log_shifted(z)
+    t = z.reciprocal()
+    return _pick(_step(z, 10.), t * (-0.5 + t * _poly(t * t, _DIGAMMA[:3])), _fitted(t, _E_FIT))
 
 def _zinb_dense(x:Tensor, mu:Tensor, theta:Tensor, p:Tensor, d_theta:Tensor):
     "log ZINB on every entry (no gather) and Δ = ℓ₀ - p for the backward pass."
