@@ -10,6 +10,7 @@ __all__ = ['CountTensors', 'covariates', 'IndexLoader', 'ScviDataModule']
 # %% ../nbs/01d_loaders.ipynb #82f82640
 import anndata as ad
 import numpy as np
+from concurrent.futures import ThreadPoolExecutor
 import pytorch_lightning as pl
 import scipy.sparse as sp
 import torch
@@ -42,6 +43,7 @@ class CountTensors:
                                                         ("size_factor", size_factor)) if v is not None}
         self.is_dense = not self.is_backed and self.n_obs * self.n_vars * 4 <= dense_limit_bytes
         self.chunk_rows, self._chunks, self.chunk_reads = _block_rows(self.n_vars), {}, 0
+        self._plan, self._ahead, self._reader, self._in_use = [], None, None, None   # backed: see `_chunk`
         self.X = self._store(X)
 
     def _codes(self, codes, what):
@@ -68,13 +70,32 @@ class CountTensors:
     def __repr__(self):
         kind = "backed (on disk)" if self.is_backed else "dense" if self.is_dense else "CSR"
         return f"CountTensors({self.n_obs} cells × {self.n_vars} genes, {kind}, device={self.device})"
+    def _read(self, c:int):
+        "Chunk `c` of a backed matrix, read from disk (on the reader thread)"
+        block = self.X[c * self.chunk_rows:(c + 1) * self.chunk_rows]
+        self.chunk_reads += 1
+        return sp.csr_matrix(block) if sp.issparse(block) else np.asarray(block)
+
+    def _submit(self, c:int):
+        "Start reading chunk `c` on the reader thread (one read at a time, in the order asked)"
+        if self._reader is None: self._reader = ThreadPoolExecutor(1, thread_name_prefix="scvi_nb-read")
+        self._ahead = (c, self._reader.submit(self._read, c))
+
+    def read_ahead(self, chunks):
+        "The chunks of a backed matrix that the next pass needs, in order: each is read while the one before is in use"
+        self._plan = [int(c) for c in chunks]
+
     def _chunk(self, c:int):
-        "Rows [c * chunk_rows, (c+1) * chunk_rows) of a backed matrix, read from disk; the last two chunks stay in memory."
+        """Rows [c * chunk_rows, (c+1) * chunk_rows) of a backed matrix; the last two chunks stay in memory. Reads go to
+        one background thread: while a pass uses chunk c, the thread reads the chunk after c in `read_ahead`'s plan."""
         if c not in self._chunks:
+            if self._ahead is None or self._ahead[0] != c: self._submit(c)   # not read ahead: read it now
             if len(self._chunks) >= 2: self._chunks.pop(next(iter(self._chunks)))
-            block = self.X[c * self.chunk_rows:(c + 1) * self.chunk_rows]
-            self._chunks[c] = sp.csr_matrix(block) if sp.issparse(block) else np.asarray(block)
-            self.chunk_reads += 1
+            self._chunks[c], self._ahead = self._ahead[1].result(), None
+        if c != self._in_use:                                # a new chunk in use: read ahead the next one of the plan
+            self._in_use = c
+            nxt = self._plan[self._plan.index(c) + 1:self._plan.index(c) + 2] if c in self._plan else []
+            if nxt and nxt[0] not in self._chunks and (self._ahead is None or self._ahead[0] != nxt[0]): self._submit(nxt[0])
         return self._chunks[c]
 
     def _rows(self, idx:np.ndarray) -> np.ndarray:
@@ -156,6 +177,8 @@ class IndexLoader:
                 chunk = order // self.data.chunk_rows
                 rank = torch.randperm(int(chunk.max()) + 1, generator=g)[chunk]
                 order = order[torch.sort(rank, stable=True).indices]
+        if len(order) and getattr(self.data, "is_backed", False):        # the chunks in the order this pass needs them
+            self.data.read_ahead(torch.unique_consecutive(order // self.data.chunk_rows).tolist())
         self.epoch += 1
         for s, e in self._bounds(): yield self.data.fetch(order[s:e])
 
