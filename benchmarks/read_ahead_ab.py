@@ -64,7 +64,7 @@ def main():
 
     def steps(n: int, ahead: bool):
         nonlocal batches
-        data._plan = latest[0] if ahead else []               # inline: no plan, so nothing is read ahead
+        read_ahead(latest[0] if ahead else [])                # inline: no plan, so nothing is read ahead
         data.read_ahead = ahead_on if ahead else ahead_off
         if args.evict: evict()
         t, fetch = time.perf_counter(), 0.0

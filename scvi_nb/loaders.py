@@ -43,7 +43,7 @@ class CountTensors:
                                                         ("size_factor", size_factor)) if v is not None}
         self.is_dense = not self.is_backed and self.n_obs * self.n_vars * 4 <= dense_limit_bytes
         self.chunk_rows, self._chunks, self.chunk_reads = _block_rows(self.n_vars), {}, 0
-        self._plan, self._ahead, self._reader, self._in_use = [], None, None, None   # backed: see `_chunk`
+        self._next, self._ahead, self._reader, self._in_use = {}, None, None, None   # backed: see `_chunk`
         self.X = self._store(X)
 
     def _codes(self, codes, what):
@@ -83,7 +83,8 @@ class CountTensors:
 
     def read_ahead(self, chunks):
         "The chunks of a backed matrix that the next pass needs, in order: each is read while the one before is in use"
-        self._plan = [int(c) for c in chunks]
+        chunks = [int(c) for c in chunks]
+        self._next = dict(zip(chunks, chunks[1:]))
 
     def _chunk(self, c:int):
         """Rows [c * chunk_rows, (c+1) * chunk_rows) of a backed matrix; the last two chunks stay in memory. Reads go to
@@ -94,8 +95,8 @@ class CountTensors:
             self._chunks[c], self._ahead = self._ahead[1].result(), None
         if c != self._in_use:                                # a new chunk in use: read ahead the next one of the plan
             self._in_use = c
-            nxt = self._plan[self._plan.index(c) + 1:self._plan.index(c) + 2] if c in self._plan else []
-            if nxt and nxt[0] not in self._chunks and (self._ahead is None or self._ahead[0] != nxt[0]): self._submit(nxt[0])
+            nxt = self._next.get(c)
+            if nxt is not None and nxt not in self._chunks and (self._ahead is None or self._ahead[0] != nxt): self._submit(nxt)
         return self._chunks[c]
 
     def _rows(self, idx:np.ndarray) -> np.ndarray:
