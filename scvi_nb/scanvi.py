@@ -359,7 +359,7 @@ class SCANVI(SCVI):
               n_samples_per_label:int|None=None, # labelled training cells per label drawn anew each epoch (None: all of them), as scvi-tools
               plan_kwargs:dict|None=None, # scvi-tools' spelling of the plan's options (see `SCVI.train`)
               early_stopping_monitor:str="elbo_validation", # scvi-tools' spelling; the only quantity watched
-              **trainer_kwargs, # more `train_module`/Trainer arguments (n_epochs_kl_warmup, ...)
+              **trainer_kwargs, # more `train_module`/Trainer arguments (n_epochs_kl_warmup, compile_likelihood, ...)
              ) -> SCANVI:
         "Fit scANVI: the full recipe from scratch, a short fine-tuning after `from_scvi_model`, the new columns' fit for a query; returns self"
         if self.adata is None: raise ValueError("this model was loaded without data: load it with SCANVI.load(path, adata=...), "

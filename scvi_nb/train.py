@@ -100,7 +100,7 @@ class ScviTrainingPlan(pl.LightningModule):
         self.elbo = module.make_elbo() if hasattr(module, "make_elbo") else MeanFieldELBO()   # scANVI: enumeration
         self.with_labels = hasattr(module, "n_labels")   # a module with labels takes each cell's label code after the batch
         self.closed_form = closed_form and _has_closed_form(module)
-        self._compiled = None   # (rows, loss): `closed_form_loss` compiled for training minibatches of `rows` cells (`compile_loss`)
+        self._compiled = None   # (rows, loss, ran): `closed_form_loss` compiled for training minibatches of `rows` cells (`compile_loss`)
         self._sums = {}   # "train" / "validation": this epoch's running sums, logged once at its end
 
     @property
@@ -114,7 +114,7 @@ class ScviTrainingPlan(pl.LightningModule):
         if self.closed_form:
             f = self.module.closed_form_loss
             if self._compiled and len(batch["x"]) == self._compiled[0] and self.module.training and torch.is_grad_enabled():
-                f, kl_weight = self._compiled[1], torch.tensor(kl_weight, device=batch["x"].device)   # one graph for every weight
+                f = self._run_compiled                     # full training minibatches: one compiled graph
             loss, *self.last_parts = f(*data, batch["idx"], n_obs, kl_weight, **covariates(batch))
             return loss
         with pyro.validation_enabled(False):   # the counts were validated once, up front; a NaN loss still stops training
@@ -127,8 +127,22 @@ class ScviTrainingPlan(pl.LightningModule):
         "Train minibatches of `rows` cells through one `torch.compile`d graph of `closed_form_loss` (networks and likelihood); True if this plan can (None: eager again)"
         self._compiled = None
         if rows is None or not self.closed_form: return False
-        self._compiled = (rows, _compile_closed_form(self.module))
+        self._compiled = (rows, _compile_closed_form(self.module), False)
         return True
+
+    def _run_compiled(self, *args, **covs):
+        "`closed_form_loss` through the compiled graph; its first call compiles, and if that fails (no C++ compiler, ...) the run goes on eager, with a warning"
+        rows, f, ran = self._compiled
+        *args, kl_weight = args
+        try: out = f(*args, torch.tensor(kl_weight, device=args[0].device), **covs)   # the weight a tensor: one graph for every weight
+        except Exception as e:
+            if ran: raise                                  # it compiled and ran before: an error of the step, not of compiling
+            warnings.warn(f"torch.compile of the training loss failed ({type(e).__name__}: {str(e)[:200]}); this run trains "
+                          "eager. On a CPU torch.compile needs a C++ compiler (gcc or clang).")
+            self._compiled = None
+            return self.module.closed_form_loss(*args, kl_weight, **covs)
+        if not ran: self._compiled = (rows, f, True)
+        return out
 
     def on_train_start(self):
         "Dropout on; BatchNorm layers a query freezes (`frozen_norms`, see `03a_surgery`) keep the reference's statistics"
@@ -404,12 +418,12 @@ def compile_for_run(compile_likelihood:bool|None, # as asked; None: decide from 
                     max_epochs:int, # the run's epochs at most
                     device:str, # where the steps run: "cpu", "cuda", ...
                    ) -> bool:
-    "Whether this run trains with the compiled ZINB likelihood; switches it on (`_compile_zinb`) if so"
+    "Whether this run trains compiled: as asked, or (None) a ZINB model on a CPU with a C++ compiler for at least `COMPILE_MIN_WORK`"
     if compile_likelihood is None:
         work = n_train * getattr(module, "n_input", 0) * max_epochs
         compile_likelihood = (device == "cpu" and getattr(module, "likelihood", None) == "zinb"
                               and work >= COMPILE_MIN_WORK and _have_cxx())
-    return bool(compile_likelihood) and _compile_zinb(device=device)
+    return bool(compile_likelihood)
 
 
 # %% ../nbs/04_train.ipynb #78301056
@@ -474,7 +488,8 @@ def train_module(module:ScviModule, # the model to train (in place)
                 warnings.filterwarnings("ignore", ".*in eval mode at the start of training.*")
             device = _train_device(accelerator)
             compiled = compile_for_run(compile_likelihood, module, len(dm.train_idx), max_epochs, device)
-            if compiled and device == "cpu": plan.compile_loss(batch_size)   # networks too
+            if compiled and not (device == "cpu" and plan.compile_loss(batch_size)):   # scVI on a CPU: its whole loss, one graph
+                compiled = _compile_zinb(device=device)                               # else (scANVI, a GPU): the likelihood
             try: _fit(trainer, plan, dm, guard, ckpt_path)
             except _Stop: raise _after_interrupt(trainer, plan, history, guard, dm) from None
             finally:
