@@ -13,7 +13,8 @@ Each run: `scvi_nb.synthetic` counts, `SCVI(adata, batch_key=None).train(max_epo
 2 threads, the defaults otherwise (validation every epoch on 10% of the cells), in a fresh process with
 `TORCHINDUCTOR_CACHE_DIR` a new empty folder (a cold cache: a first run on a machine, a fresh Colab). With `--warm` the
 folder is kept between the rounds of a variant, so every round after the first finds the code on disk. Printed per run:
-the seconds from `.train()` to the end of the first epoch, the later epochs' seconds and the validation passes'.
+the seconds from `.train()` to the end of the first epoch, the later epochs' seconds and the validation passes', and how
+many graphs torch.compile found in its disk cache and how many it compiled.
 """
 from __future__ import annotations
 
@@ -63,7 +64,9 @@ def run_one(variant: str, cells: int, genes: int, epochs: int) -> dict:
     model.train(max_epochs=epochs, compile_likelihood=True, early_stopping=False, enable_progress_bar=False,
                 callbacks=[Clock()])
     ends = marks["epoch_end"]
-    return dict(variant=variant, train_s=time.perf_counter() - t0, first_epoch_s=ends[0] - t0,
+    from torch._dynamo.utils import counters
+    return dict(graphs_from_cache=counters["inductor"]["fxgraph_cache_hit"], graphs_compiled=counters["inductor"]["fxgraph_cache_miss"],
+                variant=variant, train_s=time.perf_counter() - t0, first_epoch_s=ends[0] - t0,
                 later_epochs_s=[b - a for a, b in zip(ends, ends[1:])], validation_s=marks["validation"],
                 steps_s=marks["steps"], last_step_s=marks["last_step"],
                 load_avg=os.getloadavg()[0])
@@ -98,7 +101,8 @@ def main():
             print(f"round {r} {v:9s}: first epoch ends at {d['first_epoch_s']:.1f} s; later epochs "
                   f"{' '.join(f'{x:.2f}' for x in d['later_epochs_s'])} s; validation passes "
                   f"{' '.join(f'{x:.3f}' for x in d['validation_s'])} s; training steps {' '.join(f'{x:.2f}' for x in d['steps_s'])} s "
-                  f"(last {d['last_step_s'] * 1e3:.0f} ms); load {d['load_avg']:.2f}", flush=True)
+                  f"(last {d['last_step_s'] * 1e3:.0f} ms); graphs from the cache {d['graphs_from_cache']}, compiled "
+                  f"{d['graphs_compiled']}; load {d['load_avg']:.2f}", flush=True)
     if args.warm:
         for cache in caches.values(): shutil.rmtree(cache, ignore_errors=True)
     for v, runs in res.items():

@@ -223,11 +223,19 @@ def _digamma_m_log_shifted(z:Tensor)->Tensor:
     direct = _digamma_m_log_series(w) + torch.log(w / zs) - inv_sum
     return _pick(_step(z, 10.), _digamma_m_log_series(z.clamp_min(10.)), direct)
 
-def _fit_1_10(f, degree:int=9)->tuple:
-    "Coefficients, in u = (1/z - 0.55)/0.45, of the polynomial through z·f(z) at 64 Chebyshev nodes of z ∈ [1, 10] (f evaluated in float64)"
-    u = torch.cos(math.pi * (torch.arange(64, dtype=torch.float64) + 0.5) / 64)
-    z = 1 / (0.55 + 0.45 * u)
-    return tuple(torch.linalg.lstsq(torch.vander(u, degree + 1, increasing=True), (z * f(z))[:, None]).solution[:, 0].tolist())
+def _fit_1_10(f, degree:int=9, nodes:int=64)->tuple:
+    """Coefficients, in u = (1/z - 0.55)/0.45, of the least-squares polynomial through z·f(z) at `nodes` Chebyshev nodes of
+    z ∈ [1, 10] (f evaluated in float64): the discrete Chebyshev transform, in powers of u. Sums in a fixed order, so
+    every process gets the same coefficients to the last bit (a LAPACK solve with several threads does not)."""
+    a = math.pi * (torch.arange(nodes, dtype=torch.float64) + 0.5) / nodes     # the nodes: u = cos a
+    z = 1 / (0.55 + 0.45 * torch.cos(a))
+    y = z * f(z)
+    cheb = [(1 if k == 0 else 2) / nodes * float((y * torch.cos(k * a)).sum()) for k in range(degree + 1)]   # T_k(u) = cos(k a)
+    powers = [[1.0] + [0.0] * degree, [0.0, 1.0] + [0.0] * (degree - 1)]         # T_0 = 1, T_1 = u, as powers of u
+    while len(powers) <= degree:                                                   # T_{k+1} = 2u T_k - T_{k-1}
+        tk, tk1 = powers[-1], powers[-2]
+        powers.append([2 * (tk[i - 1] if i else 0.0) - tk1[i] for i in range(degree + 1)])
+    return tuple(sum(c * p[i] for c, p in zip(cheb, powers)) for i in range(degree + 1))
 
 _DELTA_FIT, _E_FIT = _fit_1_10(_stirlerr_shifted), _fit_1_10(_digamma_m_log_shifted)   # computed once, at import
 
